@@ -1,0 +1,1 @@
+"""Rules, per-user baselines and the score that joins them."""

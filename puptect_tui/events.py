@@ -1,0 +1,372 @@
+"""The login event, and turning one line of JSON into one.
+
+A line becomes either an :class:`Event` or a :class:`Rejected` that says why,
+never an exception: a monitor that stops on a bad line is blind to the rest.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from puptect_tui.detect.verdict import Verdict
+
+if TYPE_CHECKING:
+    from puptect_tui.enrich.agent import Agent
+    from puptect_tui.enrich.geo import Place
+    from puptect_tui.enrich.reputation import Reputation
+
+MAX_LINE_BYTES = 64 * 1024
+"""Longer lines are rejected unread, so one runaway line cannot eat the memory."""
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "timestamp": ("timestamp", "ts", "time", "@timestamp"),
+    "userid": ("userid", "user", "username"),
+    "ip": ("ip", "src_ip", "client_ip", "source_ip"),
+    "useragent": ("useragent", "user_agent", "ua"),
+    "event_type": ("event_type",),
+    "status_code": ("status_code",),
+    "outcome": ("outcome",),
+    "success": ("success",),
+}
+"""Where each field of an event may be found in a line, first match wins."""
+
+SUCCESS_WORDS = frozenset({"success", "succeeded", "ok", "allow", "allowed", "true"})
+FAILURE_WORDS = frozenset(
+    {"failure", "failed", "fail", "deny", "denied", "false", "rejected"}
+)
+FAILURE_CODES = frozenset({401, 403})
+
+
+@dataclass(slots=True)
+class Event:
+    """One login, with what enrichment and detection add to it later."""
+
+    line: int
+    """1-based line number in the source, kept from reading to output."""
+    time: float
+    """Seconds since the epoch, UTC."""
+    userid: str
+    ip: str
+    """The address in canonical text form (IPv4-mapped IPv6 becomes IPv4)."""
+    address: Address
+    useragent: str = ""
+    event_type: str = "login"
+    status_code: int | None = None
+    success: bool | None = None
+    """True for a success, False for a failure, None when the line says neither."""
+
+    reputation: Reputation | None = None
+    agent: Agent | None = None
+    place: Place | None = None
+    verdict: Verdict = field(default_factory=Verdict)
+
+    @property
+    def failed(self) -> bool:
+        return self.success is False
+
+    @property
+    def timestamp(self) -> str:
+        """ISO 8601 in UTC with milliseconds, the form the alert format uses."""
+        moment = datetime.fromtimestamp(self.time, UTC)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    def as_json(self) -> dict[str, Any]:
+        """The alert object of the JSONL output format."""
+        verdict = self.verdict
+        record: dict[str, Any] = {
+            "line": self.line,
+            "timestamp": self.timestamp,
+            "userid": self.userid,
+            "ip": self.ip,
+            "event_type": self.event_type,
+            "status_code": self.status_code,
+            "success": self.success,
+            "useragent": self.useragent,
+            "severity": verdict.severity.label,
+            "score": verdict.score,
+            "reasons": [reason.as_json() for reason in verdict.reasons],
+        }
+        if self.reputation is not None:
+            record["reputation"] = self.reputation.as_json()
+        if self.agent is not None:
+            record["agent"] = self.agent.as_json()
+        if self.place is not None:
+            record["place"] = self.place.as_json()
+        return record
+
+
+@dataclass(slots=True, frozen=True)
+class Rejected:
+    """A line that could not become an event, and why."""
+
+    line: int
+    reason: str
+    excerpt: str = ""
+    """The start of the line, escaped, so the analyst can find and fix it."""
+
+
+@dataclass(slots=True, frozen=True)
+class Line:
+    """One line as a source read it; ``oversized`` lines carry only their start."""
+
+    number: int
+    data: bytes
+    read_at: float
+    oversized: bool = False
+
+
+class _Wire(msgspec.Struct):
+    """Every field name a line may use, decoded and type-checked in one pass."""
+
+    timestamp: str | int | float | None = None
+    ts: str | int | float | None = None
+    time: str | int | float | None = None
+    at_timestamp: str | int | float | None = msgspec.field(
+        default=None, name="@timestamp"
+    )
+    userid: str | None = None
+    user: str | None = None
+    username: str | None = None
+    ip: str | None = None
+    src_ip: str | None = None
+    client_ip: str | None = None
+    source_ip: str | None = None
+    useragent: str | None = None
+    user_agent: str | None = None
+    ua: str | None = None
+    event_type: str | None = None
+    status_code: int | str | None = None
+    outcome: str | bool | None = None
+    success: bool | str | None = None
+
+
+_WIRE_ATTRIBUTE = {"@timestamp": "at_timestamp"}
+_wire_decoder = msgspec.json.Decoder(_Wire)
+_any_decoder = msgspec.json.Decoder()
+
+
+class BadLine(ValueError):
+    """Raised inside the parser; becomes a :class:`Rejected` at its edge."""
+
+
+def parse_field_map(specs: list[str]) -> dict[str, tuple[str, ...]]:
+    """Turn ``--map FIELD=PATH`` options into dotted paths per field.
+
+    A mapped field is looked up at its path first and then under its usual
+    names, so a map never hides a line that already uses a standard name.
+    """
+    mapping: dict[str, tuple[str, ...]] = {}
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        name, path = name.strip(), path.strip()
+        if not sep or not path:
+            raise ValueError(f"--map expects FIELD=PATH, got {spec!r}")
+        if name not in ALIASES:
+            known = ", ".join(ALIASES)
+            raise ValueError(f"--map: unknown field {name!r} (one of {known})")
+        mapping[name] = (*mapping.get(name, ()), path)
+    return mapping
+
+
+class EventParser:
+    """Parses lines into events, with an optional ``--map`` of field paths."""
+
+    def __init__(self, field_map: Mapping[str, tuple[str, ...]] | None = None):
+        self.paths = {
+            name: (*(field_map or {}).get(name, ()), *aliases)
+            for name, aliases in ALIASES.items()
+        }
+        self._mapped = bool(field_map)
+
+    def parse(self, line: Line) -> Event | Rejected:
+        """One line in, one event or one rejection out; never raises."""
+        if line.oversized:
+            return _rejected(line, f"line longer than {MAX_LINE_BYTES // 1024} KiB")
+        try:
+            values = self._decode(line.data)
+            return _build(line, values)
+        except (BadLine, msgspec.DecodeError) as error:
+            return _rejected(line, _describe(error, line.data))
+
+    def _decode(self, data: bytes) -> dict[str, Any]:
+        if not self._mapped:
+            wire = _wire_decoder.decode(data)
+            return {
+                name: _first(
+                    getattr(wire, _WIRE_ATTRIBUTE.get(alias, alias))
+                    for alias in aliases
+                )
+                for name, aliases in ALIASES.items()
+            }
+        document = _any_decoder.decode(data)
+        if not isinstance(document, dict):
+            raise BadLine(f"expected a JSON object, got {type(document).__name__}")
+        return {
+            name: _first(_lookup(document, path) for path in paths)
+            for name, paths in self.paths.items()
+        }
+
+
+def _first(values) -> Any:
+    for value in values:
+        if value is not None:
+            return value
+    return None
+
+
+def _lookup(document: dict, path: str) -> Any:
+    """Follow a dotted path; a key that itself holds a dot is tried whole first."""
+    if path in document:
+        return document[path]
+    node: Any = document
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
+
+
+def _build(line: Line, values: dict[str, Any]) -> Event:
+    userid = _text(values, "userid")
+    if not userid:
+        raise BadLine("no user (userid, user or username)")
+
+    ip_text = _text(values, "ip")
+    if not ip_text:
+        raise BadLine("no address (ip, src_ip, client_ip or source_ip)")
+    address = parse_address(ip_text)
+
+    status_code = _status_code(values["status_code"])
+    return Event(
+        line=line.number,
+        time=_event_time(values["timestamp"], line.read_at),
+        userid=userid,
+        ip=str(address),
+        address=address,
+        useragent=_text(values, "useragent") or "",
+        event_type=_text(values, "event_type") or "login",
+        status_code=status_code,
+        success=_outcome(status_code, values["outcome"], values["success"]),
+    )
+
+
+def _text(values: dict[str, Any], name: str) -> str | None:
+    value = values[name]
+    if value is None or isinstance(value, str):
+        return value
+    raise BadLine(f"{name} must be a string, got {type(value).__name__}")
+
+
+def parse_address(text: str) -> Address:
+    """Read an IPv4 or IPv6 address; IPv4-mapped IPv6 is folded to IPv4."""
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        raise BadLine(f"invalid address {text[:60]!r}") from None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def parse_time(value: str | int | float) -> float:
+    """Epoch seconds from ISO 8601 text or epoch seconds or milliseconds.
+
+    Naive times are UTC. Numbers above 10^11 are taken as milliseconds: as
+    seconds they would lie past the year 5000.
+    """
+    if isinstance(value, bool):
+        raise BadLine("timestamp must be a time, got a boolean")
+    if isinstance(value, str):
+        text = value.strip()
+        if text.replace(".", "", 1).isdigit():
+            return parse_time(float(text))
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise BadLine(f"unreadable timestamp {value[:40]!r}") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.timestamp()
+    seconds = float(value)
+    if seconds > 1e11:
+        seconds /= 1000.0
+    if not 0 <= seconds < 253402300800:  # before year 10000
+        raise BadLine(f"timestamp out of range: {value!r}")
+    return seconds
+
+
+def _event_time(value: str | int | float | None, read_at: float) -> float:
+    """A line without a time takes the moment it was read, as the seed's did."""
+    if value is None:
+        return read_at
+    return parse_time(value)
+
+
+def _status_code(value: int | str | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise BadLine("status_code must be a number, got a boolean")
+    if isinstance(value, str):
+        if not value.strip().isdigit():
+            raise BadLine(f"status_code is not a number: {value[:20]!r}")
+        value = int(value)
+    if not isinstance(value, int) or not 100 <= value <= 599:
+        raise BadLine(f"status_code out of range: {value!r}")
+    return value
+
+
+def _outcome(
+    status_code: int | None, outcome: str | bool | None, success: bool | str | None
+) -> bool | None:
+    """An explicit outcome wins over the status code; unknown stays ``None``."""
+    for flag in (outcome, success):
+        if isinstance(flag, bool):
+            return flag
+        if isinstance(flag, str):
+            word = flag.strip().lower()
+            if word in SUCCESS_WORDS:
+                return True
+            if word in FAILURE_WORDS:
+                return False
+    if status_code is None:
+        return None
+    if 200 <= status_code < 300:
+        return True
+    if status_code in FAILURE_CODES:
+        return False
+    return None
+
+
+def _describe(error: Exception, data: bytes) -> str:
+    """Say what is wrong in words; msgspec's validation errors already do."""
+    if isinstance(error, msgspec.ValidationError):
+        return f"wrong type: {error}"
+    if isinstance(error, msgspec.DecodeError):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return "not UTF-8 text (binary data?)"
+        return f"not JSON: {error}"
+    return str(error)
+
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
+
+
+def escape_control(text: str) -> str:
+    """Make control characters visible as ``\\xNN`` so no terminal acts on them."""
+    return text.translate(_CONTROL)
+
+
+def _rejected(line: Line, reason: str) -> Rejected:
+    excerpt = line.data[:60].decode("utf-8", "backslashreplace")
+    return Rejected(line.number, reason, escape_control(excerpt))
