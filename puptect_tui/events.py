@@ -359,12 +359,25 @@ def _describe(error: Exception, data: bytes) -> str:
     return str(error)
 
 
-_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
+_INVISIBLE = (
+    *range(0x20),
+    *range(0x7F, 0xA0),  # DEL and the C1 controls, which some terminals obey
+    *range(0x200B, 0x2010),  # zero-width characters and direction marks
+    *range(0x202A, 0x202F),  # bidirectional embeddings and overrides
+    *range(0x2066, 0x206A),  # bidirectional isolates
+    0xFEFF,
+)
+_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+            for code in _INVISIBLE}
 
 
 def escape_control(text: str) -> str:
-    """Make control characters visible as ``\\xNN`` so no terminal acts on them."""
-    return text.translate(_CONTROL)
+    """Make control and invisible characters visible as escapes.
+
+    Stream text is written to terminals; an escape sequence, a direction
+    override or a zero-width space in a user name must show, not act.
+    """
+    return text.translate(_ESCAPES)
 
 
 def _rejected(line: Line, reason: str) -> Rejected:

@@ -1,0 +1,206 @@
+"""The ``--headless`` front end: alerts as text lines or JSON objects.
+
+Every written line carries its final blocklist verdict, so an event whose DNS
+answers are still out waits in a queue; events leave in source order. A dead DNS
+server costs one timeout, not one per event, because the checker judges it down.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from typing import TextIO
+
+import msgspec
+
+from puptect_tui.events import Event, Rejected, escape_control
+from puptect_tui.monitor import Monitor, Summary
+from puptect_tui.settings import Settings
+from puptect_tui.stats import format_describe
+
+MAX_WAITING = 5000
+"""Events held for DNS answers before reading pauses to let them catch up."""
+
+_json = msgspec.json.Encoder()
+
+
+class HeadlessWriter:
+    """Writes alerts (or every event) as their verdicts become final."""
+
+    def __init__(self, settings: Settings, out: TextIO = sys.stdout):
+        self.settings = settings
+        self.out = out
+        self.monitor = Monitor(settings, listener=self)
+        self.waiting: deque[Event] = deque()
+        self.answered = threading.Condition()
+        self.written = 0
+        self._since_stats = 0
+        self._last_answer = time.monotonic()
+        self.interrupted = False
+
+    # Listener: the monitor calls these from its threads.
+
+    def on_event(self, event: Event) -> None:
+        """Unused: headless reads the monitor's stream directly."""
+
+    def on_rejected(self, rejected: Rejected) -> None:
+        """Unused: rejected lines are reported in the summary."""
+
+    def on_updated(self, event: Event) -> None:
+        with self.answered:
+            self._last_answer = time.monotonic()
+            self.answered.notify_all()
+
+    def run(self) -> Summary:
+        """Read the whole source (or until stopped) and write as verdicts land.
+
+        Ctrl+C stops the reading, not the writing: what was read is written.
+        """
+        stream = self.monitor.stream()
+        try:
+            for item in stream:
+                if isinstance(item, Event):
+                    self.waiting.append(item)
+                self._write_ready(block=len(self.waiting) > MAX_WAITING)
+        except KeyboardInterrupt:
+            self.interrupted = True
+            self.monitor.stop()
+        finally:
+            stream.close()
+        while self.waiting:
+            self._write_ready(block=True)
+        self.out.flush()
+        return self.monitor.summary()
+
+    def _write_ready(self, block: bool) -> None:
+        waiting = self.waiting
+        while waiting:
+            head = waiting[0]
+            reputation = head.reputation
+            if reputation is not None and reputation.pending:
+                if not block or not self._wait_for(head):
+                    return
+                continue
+            self._emit(waiting.popleft())
+            block = block and len(waiting) > MAX_WAITING
+
+    def _wait_for(self, head: Event) -> bool:
+        """Wait for the head's answers; give up only if the DNS thread went quiet.
+
+        The checker answers every lookup within its timeout, so silence far
+        beyond that means it is broken; the event is then written unchecked
+        rather than held forever.
+        """
+        patience = self.settings.dnsbl_timeout * 4 + 5
+        with self.answered:
+            self.answered.wait(timeout=0.25)
+            quiet = time.monotonic() - self._last_answer
+        if head.reputation.pending and quiet > patience:
+            head.reputation.pending = False
+            head.reputation.errors["dnsbl"] = "no answer from the lookup thread"
+        return True
+
+    def _emit(self, event: Event) -> None:
+        self.monitor.stats.add(event)
+        if self.settings.all_events or self.monitor.is_alert(event):
+            if self.settings.format == "jsonl":
+                self.out.write(_json.encode(event.as_json()).decode() + "\n")
+            else:
+                self.out.write(format_event(event, self.monitor.is_alert(event)) + "\n")
+            self.written += 1
+        self._since_stats += 1
+        if self._since_stats >= self.settings.stats_every:
+            self._since_stats = 0
+            if self.settings.format == "text":
+                self.out.write("\n" + format_describe(self.monitor.stats.describe()))
+                self.out.write("\n\n")
+
+
+def format_event(event: Event, alert: bool = True) -> str:
+    """One readable line: when, where in the file, how bad, who, from where, why."""
+    verdict = event.verdict
+    place = event.place
+    country = f" ({place.country})" if place is not None and place.country else ""
+    status = "-" if event.status_code is None else str(event.status_code)
+    mark = "!" if alert else " "
+    reasons = "; ".join(f"{reason.rule}: {reason.detail}" for reason in verdict.reasons)
+    return escape_control(
+        f"{mark} {event.timestamp} line {event.line:<6} "
+        f"{verdict.severity.label.upper():<8} {verdict.score:>3}  "
+        f"{event.userid} {event.ip}{country} {status} "
+        f"{_clip(event.useragent, 60)!r}"
+        + (f"  -- {reasons}" if reasons else "")
+    )
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def format_summary(summary: Summary, health: object | None = None) -> str:
+    """The closing lines: totals, then the first rejected lines and why."""
+    lines = [
+        f"events: {summary.events}  alerts: {summary.alerts}  "
+        f"rejected lines: {summary.rejected}  ({summary.seconds:.1f} s)"
+    ]
+    if health is not None:
+        lines.append(str(getattr(health, "summary", health)))
+    for kind, count in summary.reasons.most_common():
+        lines.append(f"  rejected {count} x {kind}")
+    for rejected in summary.rejections[:10]:
+        lines.append(f"  line {rejected.line}: {rejected.reason}")
+    if summary.rejected > 10:
+        lines.append(f"  ... and {summary.rejected - 10} more rejected lines")
+    return escape_control("\n".join(lines)).replace("\\x0a", "\n")
+
+
+def run_headless(settings: Settings, out: TextIO = sys.stdout, err=sys.stderr) -> int:
+    """Run to the end of the source (or a signal) and print the summary.
+
+    Ctrl+C and SIGTERM stop reading; what was read is written and summarised,
+    so a stopped run still says what it saw.
+    """
+    writer = HeadlessWriter(settings, out)
+    stopped_by = _stop_on_signals(writer.monitor)
+    try:
+        summary = writer.run()
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    closing = format_summary(summary, writer.monitor.dnsbl_health)
+    stream = out if settings.format == "text" else err
+    try:
+        stream.write(closing + "\n")
+        stream.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    if writer.interrupted:
+        return 128 + signal.SIGINT
+    if stopped_by:
+        return 128 + int(stopped_by[0])
+    return 0
+
+
+def _stop_on_signals(monitor: Monitor) -> list[int]:
+    """SIGTERM ends the run like Ctrl+C does: stop reading, then summarise."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        return received
+
+    def stop(signum, frame) -> None:
+        received.append(signum)
+        monitor.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    return received
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so exit does not complain."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
