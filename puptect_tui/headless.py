@@ -72,6 +72,7 @@ class HeadlessWriter:
             stream.close()
         while self.waiting:
             self._write_ready(block=True)
+        self.monitor.close()
         self.out.flush()
         return self.monitor.summary()
 
@@ -131,8 +132,7 @@ def format_event(event: Event, alert: bool = True) -> str:
         f"{mark} {event.timestamp} line {event.line:<6} "
         f"{verdict.severity.label.upper():<8} {verdict.score:>3}  "
         f"{event.userid} {event.ip}{country} {status} "
-        f"{_clip(event.useragent, 60)!r}"
-        + (f"  -- {reasons}" if reasons else "")
+        f"{_clip(event.useragent, 60)!r}" + (f"  -- {reasons}" if reasons else "")
     )
 
 

@@ -106,17 +106,19 @@ class Monitor:
     def stream(self) -> Iterator[Event | Rejected]:
         """Scored events and rejected lines in source order, paced for replay.
 
-        Opening the source happens before the first item, so a missing file
-        raises :class:`~puptect_tui.sources.SourceError` at once.
+        DNS answers may still be out when the stream ends; call :meth:`close`
+        once they are no longer wanted.
         """
         lines = open_source(
             self.settings.source, follow=self.settings.follow, stop=self.stopping
         )
         self.pipeline.start()
-        try:
-            yield from self._scored(lines)
-        finally:
-            self.pipeline.close()
+        yield from self._scored(lines)
+
+    def close(self) -> None:
+        """Stop the DNS thread; lookups still out are marked failed."""
+        self.stopping.set()
+        self.pipeline.close()
 
     def _scored(self, lines) -> Iterator[Event | Rejected]:
         parse = self.parser.parse
@@ -149,6 +151,13 @@ class Monitor:
                 listener.on_event(item)
         return self.summary()
 
+    def settle(self, events: list[Event], patience: float) -> None:
+        """Wait until none of ``events`` awaits a DNS answer, or ``patience`` ends."""
+        deadline = time.monotonic() + patience
+        for event in events:
+            while _pending(event) and time.monotonic() < deadline:
+                self.stopping.wait(0.02)
+
     def summary(self) -> Summary:
         return Summary(
             events=self.counts.events,
@@ -176,6 +185,10 @@ class Monitor:
                 self.counts.alerts += 1 if now_alert else -1
         if self.listener is not None:
             self.listener.on_updated(event)
+
+
+def _pending(event: Event) -> bool:
+    return event.reputation is not None and event.reputation.pending
 
 
 def _reason_kind(reason: str) -> str:

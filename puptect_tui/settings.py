@@ -65,7 +65,9 @@ class Settings:
         if self.speed < 0:
             raise SettingsError(f"--speed must be 0 or more, got {self.speed:g}")
         if self.stats_every < 1:
-            raise SettingsError(f"--stats-every must be 1 or more, got {self.stats_every}")
+            raise SettingsError(
+                f"--stats-every must be 1 or more, got {self.stats_every}"
+            )
         if self.format not in FORMATS:
             raise SettingsError(f"--format must be text or jsonl, got {self.format!r}")
         if self.dnsbl_timeout <= 0:
@@ -91,7 +93,9 @@ class Settings:
         try:
             table = tomllib.loads(path.read_text(encoding="utf-8"))
         except OSError as error:
-            raise SettingsError(f"cannot read config {path}: {error.strerror}") from None
+            raise SettingsError(
+                f"cannot read config {path}: {error.strerror}"
+            ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise SettingsError(f"config {path} is not valid TOML: {error}") from None
         return cls().merged(_from_table(table, path.parent))
@@ -147,6 +151,6 @@ def _scalar(name: str, expected: str, value: Any) -> Any:
     kinds = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
     wanted = expected.split(" | ")[0]
     ok = kinds.get(wanted, (str,))
-    if isinstance(value, bool) and wanted != "bool" or not isinstance(value, ok):
+    if (isinstance(value, bool) and wanted != "bool") or not isinstance(value, ok):
         raise SettingsError(f"{name} must be a {wanted}, got {value!r}")
     return float(value) if wanted == "float" else value

@@ -1,0 +1,192 @@
+"""The parser turns every line into an event or a rejection with a reason."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from puptect_tui.events import (
+    MAX_LINE_BYTES,
+    Event,
+    EventParser,
+    Line,
+    Rejected,
+    escape_control,
+    parse_field_map,
+)
+
+READ_AT = 1_600_000_000.0
+
+
+def parse(record: dict | bytes, parser: EventParser | None = None, number: int = 1):
+    data = record if isinstance(record, bytes) else json.dumps(record).encode()
+    return (parser or EventParser()).parse(Line(number, data, READ_AT))
+
+
+def login(**fields) -> dict:
+    return {"userid": "john", "ip": "109.184.11.34", **fields}
+
+
+def test_seed_fields_become_an_event():
+    event = parse(
+        login(
+            timestamp="2021-07-05T12:02:49.140Z",
+            event_type="login",
+            status_code=200,
+            useragent="Mozilla/5.0 (X11; Linux x86_64)",
+        )
+    )
+
+    assert isinstance(event, Event)
+    assert (event.userid, event.ip, event.status_code) == ("john", "109.184.11.34", 200)
+    assert event.success is True
+    assert event.timestamp == "2021-07-05T12:02:49.140Z"
+    assert event.useragent == "Mozilla/5.0 (X11; Linux x86_64)"
+
+
+@pytest.mark.parametrize(
+    ("user_field", "ip_field", "agent_field"),
+    [
+        ("user", "src_ip", "user_agent"),
+        ("username", "client_ip", "ua"),
+        ("userid", "source_ip", "useragent"),
+    ],
+)
+def test_field_aliases(user_field, ip_field, agent_field):
+    event = parse({user_field: "mary", ip_field: "83.149.9.216", agent_field: "curl/8"})
+
+    assert (event.userid, event.ip, event.useragent) == (
+        "mary",
+        "83.149.9.216",
+        "curl/8",
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("timestamp", "2021-07-05T12:02:49Z", "2021-07-05T12:02:49.000Z"),
+        ("timestamp", "2021-07-05T12:02:49", "2021-07-05T12:02:49.000Z"),
+        ("timestamp", "2021-07-05T14:02:49+02:00", "2021-07-05T12:02:49.000Z"),
+        ("ts", 1625486569, "2021-07-05T12:02:49.000Z"),
+        ("time", 1625486569140, "2021-07-05T12:02:49.140Z"),
+        ("@timestamp", "1625486569.5", "2021-07-05T12:02:49.500Z"),
+    ],
+)
+def test_every_timestamp_form(field, value, expected):
+    assert parse(login(**{field: value})).timestamp == expected
+
+
+def test_a_line_without_time_takes_the_time_it_was_read():
+    assert parse(login()).time == READ_AT
+
+
+@pytest.mark.parametrize(
+    ("fields", "success"),
+    [
+        ({"status_code": 200}, True),
+        ({"status_code": "204"}, True),
+        ({"status_code": 401}, False),
+        ({"status_code": 403}, False),
+        ({"status_code": 500}, None),
+        ({"outcome": "failure", "status_code": 200}, False),
+        ({"outcome": "SUCCESS"}, True),
+        ({"success": False}, False),
+        ({"success": "true"}, True),
+        ({}, None),
+    ],
+)
+def test_outcome_from_status_or_outcome_field(fields, success):
+    assert parse(login(**fields)).success is success
+
+
+def test_ipv4_mapped_ipv6_is_folded_to_ipv4():
+    assert parse(login(ip="::ffff:198.51.100.7")).ip == "198.51.100.7"
+
+
+def test_ipv6_is_kept_in_canonical_form():
+    assert parse(login(ip="2001:DB8:0:0::1")).ip == "2001:db8::1"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"{not json", "not JSON"),
+        (b"\xff\xfe\x00binary", "not UTF-8"),
+        (b"[1, 2]", "wrong type"),
+        (json.dumps({"ip": "1.2.3.4"}).encode(), "no user"),
+        (json.dumps({"userid": "bob"}).encode(), "no address"),
+        (json.dumps(login(ip="300.1.1.1")).encode(), "invalid address"),
+        (json.dumps(login(timestamp="yesterday")).encode(), "unreadable timestamp"),
+        (json.dumps(login(userid=42)).encode(), "wrong type"),
+        (json.dumps(login(status_code="ok")).encode(), "status_code"),
+        (json.dumps(login(status_code=99)).encode(), "status_code out of range"),
+        (json.dumps(login(ts=True)).encode(), "wrong type"),
+    ],
+)
+def test_bad_lines_are_rejected_with_their_number_and_reason(data, reason):
+    rejected = parse(data, number=17)
+
+    assert isinstance(rejected, Rejected)
+    assert rejected.line == 17
+    assert reason in rejected.reason
+
+
+def test_oversized_line_is_rejected_without_parsing():
+    line = Line(3, b'{"userid": "x"', READ_AT, oversized=True)
+
+    rejected = EventParser().parse(line)
+
+    assert isinstance(rejected, Rejected)
+    assert f"{MAX_LINE_BYTES // 1024} KiB" in rejected.reason
+
+
+def test_rejection_excerpt_shows_control_characters_escaped():
+    rejected = parse(b"\x1b[2J{broken")
+
+    assert "\x1b" not in rejected.excerpt
+    assert rejected.excerpt.startswith("\\x1b[2J")
+
+
+def test_field_map_reads_nested_paths_and_keeps_standard_names():
+    parser = EventParser(parse_field_map(["userid=actor.alternateId", "ip=client.ip"]))
+
+    nested = parse(
+        {"actor": {"alternateId": "eve"}, "client": {"ip": "8.8.8.8"}}, parser
+    )
+    standard = parse(login(), parser)
+
+    assert (nested.userid, nested.ip) == ("eve", "8.8.8.8")
+    assert (standard.userid, standard.ip) == ("john", "109.184.11.34")
+
+
+def test_field_map_with_wrong_type_at_path_is_rejected():
+    parser = EventParser(parse_field_map(["userid=actor"]))
+
+    rejected = parse({"actor": {"id": 1}, "ip": "8.8.8.8"}, parser)
+
+    assert isinstance(rejected, Rejected)
+    assert "userid must be a string" in rejected.reason
+
+
+@pytest.mark.parametrize("spec", ["userid", "nosuch=a.b", "ip="])
+def test_bad_field_map_is_refused(spec):
+    with pytest.raises(ValueError, match="--map"):
+        parse_field_map([spec])
+
+
+def test_alert_json_has_the_fixed_fields():
+    record = parse(login(status_code=401, useragent="MoZillA", ts=0)).as_json()
+
+    assert record["line"] == 1
+    assert record["timestamp"] == "1970-01-01T00:00:00.000Z"
+    for key in ("userid", "ip", "status_code", "useragent", "severity", "score"):
+        assert key in record
+    assert record["reasons"] == []
+
+
+def test_escape_control_makes_terminal_tricks_visible():
+    shown = escape_control("a\x1b[2Jb\u202eevil\u200b\x9b\x00")
+
+    assert shown == "a\\x1b[2Jb\\u202eevil\\u200b\\x9b\\x00"
