@@ -1,0 +1,112 @@
+"""What is usual for one user, and what one address, agent or network did lately.
+
+A user's baseline learns only from logins that did not fail, so an attacker's
+failed attempts never make their own device or network look familiar.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from puptect_tui.detect.windows import Seen, Tally
+
+if TYPE_CHECKING:
+    from puptect_tui.detect.settings import DetectSettings
+    from puptect_tui.detect.verdict import Reason
+    from puptect_tui.events import Event
+
+
+class UserBaseline:
+    """One user's usual devices, networks, countries and hours, and recent trouble."""
+
+    __slots__ = (
+        "addresses",
+        "blocks",
+        "browsers",
+        "countries",
+        "device_kinds",
+        "devices",
+        "failed_from",
+        "failed_with",
+        "failures",
+        "hours",
+        "last_country",
+        "last_ip",
+        "last_success",
+        "logins",
+        "networks",
+        "reasons",
+        "recent",
+        "successes",
+        "systems",
+    )
+
+    def __init__(self, settings: DetectSettings) -> None:
+        self.logins = 0
+        """Every login seen, failed or not."""
+        self.successes = 0
+        """Logins that did not fail; the baseline is learned from these."""
+        self.failures = 0
+        self.devices: Seen[str] = Seen()
+        self.device_kinds: Seen[str] = Seen(8)
+        self.systems: Seen[str] = Seen()
+        self.browsers: Seen[str] = Seen()
+        self.blocks: Seen[str] = Seen(32)
+        self.networks: Seen[int] = Seen()
+        self.countries: Seen[str] = Seen()
+        self.addresses: Seen[str] = Seen(32)
+        """Every address the user's logins came from, failed ones too."""
+        self.hours = [0] * 24
+        """Successful logins per hour of the day (UTC)."""
+        self.failed_from = Tally(settings.failure_window, settings.window_entries)
+        """Recent failures by address."""
+        self.failed_with = Tally(settings.failure_window, settings.window_entries)
+        """Recent failures by agent string."""
+        self.last_success = 0.0
+        self.last_country: str | None = None
+        self.last_ip = ""
+        self.recent: deque[Event] = deque(maxlen=settings.recent_logins)
+        self.reasons: dict[str, tuple[float, Reason]] = {}
+        """The latest reason of each rule for this user, with its event time."""
+
+    @property
+    def failure_rate(self) -> float:
+        return self.failures / self.logins if self.logins else 0.0
+
+    def established(self, settings: DetectSettings) -> bool:
+        """Enough successes that something new for the user means something."""
+        return self.successes >= settings.baseline_logins
+
+
+class Crowd:
+    """Recent logins of many users sharing one agent string or one network."""
+
+    __slots__ = ("failed_addresses", "failed_users", "outcomes")
+
+    def __init__(self, settings: DetectSettings) -> None:
+        span, limit = settings.stuffing_window, settings.window_entries
+        self.failed_users = Tally(span, limit)
+        self.failed_addresses = Tally(span, limit)
+        self.outcomes = Tally(span, limit)
+        """Every login, keyed by whether it failed."""
+
+    def add(self, time: float, userid: str, ip: str, failed: bool) -> None:
+        self.outcomes.add(time, failed)
+        if failed:
+            self.failed_users.add(time, userid)
+            self.failed_addresses.add(time, ip)
+
+    @property
+    def failure_share(self) -> float:
+        total = self.outcomes.total
+        return self.outcomes.count(True) / total if total else 0.0
+
+
+class AddressActivity:
+    """Recent failures from one address, by user (password spray)."""
+
+    __slots__ = ("failed_users",)
+
+    def __init__(self, settings: DetectSettings) -> None:
+        self.failed_users = Tally(settings.spray_window, settings.window_entries)

@@ -1,0 +1,59 @@
+"""One score from many signals: points add up, and agreement adds more.
+
+A single odd signal keeps its own few points. When signals of different kinds
+point the same way (a failure pattern, a forged agent, a listed address), an
+extra reason says so and adds points for each kind that agrees, so the total
+stays explained reason by reason.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from puptect_tui.detect.verdict import Reason, Verdict
+
+if TYPE_CHECKING:
+    from puptect_tui.detect.settings import DetectSettings
+
+KINDS = {
+    "auth": "attack pattern",
+    "ip": "attack pattern",
+    "agent": "agent",
+    "user": "user's habits",
+    "geo": "user's habits",
+    "reputation": "blocklist",
+}
+"""Rule id prefix to the kind of evidence it is; kinds that agree add points."""
+
+STRONG = 25
+"""A kind needs this many points before other kinds can agree with it."""
+SUPPORTING = 10
+"""A kind needs this many points to count as agreeing."""
+
+
+def agreement(reasons: list[Reason], settings: DetectSettings) -> Reason | None:
+    """The bonus reason when kinds of evidence agree, or ``None``."""
+    by_kind: dict[str, int] = {}
+    for reason in reasons:
+        kind = KINDS.get(reason.rule.partition(".")[0], "other")
+        by_kind[kind] = by_kind.get(kind, 0) + reason.points
+    if len(by_kind) < 2 or max(by_kind.values()) < STRONG:
+        return None
+
+    agreeing = [kind for kind, points in by_kind.items() if points >= SUPPORTING]
+    if len(agreeing) < 2:
+        return None
+    points = settings.points_agreement * (len(agreeing) - 1)
+    detail = f"{len(agreeing)} kinds of signal agree: {', '.join(agreeing)}"
+    return Reason("score.agreement", detail, points)
+
+
+def verdict(reasons: list[Reason], settings: DetectSettings) -> Verdict:
+    """Sum the reasons and the agreement bonus into one verdict."""
+    if not reasons:
+        return Verdict()
+    bonus = agreement(reasons, settings)
+    if bonus is not None:
+        reasons.append(bonus)
+    reasons.sort(key=lambda reason: -reason.points)
+    return Verdict.from_reasons(reasons)

@@ -1,0 +1,140 @@
+"""Time windows and bounded maps: the state that keeps memory flat.
+
+Every structure here costs O(1) amortised per event and holds a fixed most, so a
+run over millions of logins and thousands of users keeps the same footprint.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Hashable, Iterator
+from typing import Generic, TypeVar
+
+Key = TypeVar("Key", bound=Hashable)
+Value = TypeVar("Value")
+
+
+class Tally:
+    """Counts of keys seen in the last ``span`` seconds of event time.
+
+    Old entries leave from the front as time moves on; beyond ``limit`` entries
+    the oldest leave too, so a flood is summarised by its latest part.
+    """
+
+    __slots__ = ("counts", "entries", "limit", "span")
+
+    def __init__(self, span: float, limit: int = 512) -> None:
+        self.span = span
+        self.limit = limit
+        self.entries: deque[tuple[float, Hashable]] = deque()
+        self.counts: dict[Hashable, int] = {}
+
+    def add(self, time: float, key: Hashable) -> None:
+        entries = self.entries
+        entries.append((time, key))
+        counts = self.counts
+        counts[key] = counts.get(key, 0) + 1
+        if len(entries) > self.limit:
+            self._drop()
+        self.expire(time)
+
+    def expire(self, now: float) -> None:
+        """Forget entries older than the window as of ``now``."""
+        entries = self.entries
+        horizon = now - self.span
+        while entries and entries[0][0] < horizon:
+            self._drop()
+
+    def _drop(self) -> None:
+        _, key = self.entries.popleft()
+        left = self.counts[key] - 1
+        if left:
+            self.counts[key] = left
+        else:
+            del self.counts[key]
+
+    @property
+    def total(self) -> int:
+        return len(self.entries)
+
+    @property
+    def distinct(self) -> int:
+        return len(self.counts)
+
+    @property
+    def since(self) -> float:
+        """Event time of the oldest entry still in the window."""
+        return self.entries[0][0] if self.entries else 0.0
+
+    @property
+    def spread(self) -> float:
+        """Seconds between the oldest and the newest entry in the window."""
+        entries = self.entries
+        return entries[-1][0] - entries[0][0] if entries else 0.0
+
+    def count(self, key: Hashable) -> int:
+        return self.counts.get(key, 0)
+
+    def top(self) -> tuple[Hashable, int]:
+        """The most frequent key and its count (linear in the distinct keys)."""
+        return max(self.counts.items(), key=lambda item: item[1])
+
+
+class Recent(Generic[Key, Value]):
+    """A dict that forgets its least recently used entries beyond ``limit``.
+
+    ``get_or_make`` marks an entry as used; dict order then runs from the
+    longest idle to the latest, so eviction is a pop from the front.
+    """
+
+    __slots__ = ("items", "limit", "make")
+
+    def __init__(self, limit: int, make: Callable[[], Value]) -> None:
+        self.limit = limit
+        self.make = make
+        self.items: dict[Key, Value] = {}
+
+    def get_or_make(self, key: Key) -> Value:
+        items = self.items
+        value = items.pop(key, None)
+        if value is None:
+            value = self.make()
+            if len(items) >= self.limit:
+                del items[next(iter(items))]
+        items[key] = value
+        return value
+
+    def get(self, key: Key) -> Value | None:
+        """Look without marking the entry as used."""
+        return self.items.get(key)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self.items)
+
+
+class Seen(Generic[Key]):
+    """The distinct values one user has shown, the most recent ``limit`` of them."""
+
+    __slots__ = ("limit", "values")
+
+    def __init__(self, limit: int = 16) -> None:
+        self.limit = limit
+        self.values: dict[Key, int] = {}
+
+    def add(self, value: Key) -> bool:
+        """Count ``value``; true when it was not among the kept values."""
+        values = self.values
+        count = values.pop(value, 0)
+        if not count and len(values) >= self.limit:
+            del values[next(iter(values))]
+        values[value] = count + 1
+        return not count
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.values
+
+    def __len__(self) -> int:
+        return len(self.values)
