@@ -40,12 +40,16 @@ class ColumnSummary:
 
 
 class _Column:
-    """Counts per value, with the leader tracked so ``top`` costs nothing."""
+    """Counts per value, with the leader tracked so ``top`` costs nothing.
 
-    __slots__ = ("capped", "count", "counts", "limit", "top", "top_count")
+    Ties go to the value seen first, as pandas' ``describe()`` breaks them.
+    """
+
+    __slots__ = ("capped", "count", "counts", "first_seen", "limit", "top", "top_count")
 
     def __init__(self, limit: int):
         self.counts: dict[str, int] = {}
+        self.first_seen: dict[str, int] = {}
         self.limit = limit
         self.count = 0
         self.top = ""
@@ -60,10 +64,14 @@ class _Column:
             if len(counts) >= self.limit:
                 self.capped = True
                 return
+            self.first_seen[value] = len(counts)
             seen = 0
         seen += 1
         counts[value] = seen
-        if seen > self.top_count:
+        if seen > self.top_count or (
+            seen == self.top_count
+            and self.first_seen[value] < self.first_seen[self.top]
+        ):
             self.top, self.top_count = value, seen
 
 
