@@ -22,6 +22,7 @@ class UserBaseline:
 
     __slots__ = (
         "addresses",
+        "agents",
         "blocks",
         "browsers",
         "countries",
@@ -48,6 +49,8 @@ class UserBaseline:
         self.successes = 0
         """Logins that did not fail; the baseline is learned from these."""
         self.failures = 0
+        self.agents: Seen[str] = Seen()
+        """Whole agent strings, for agents the parser cannot read."""
         self.devices: Seen[str] = Seen()
         self.device_kinds: Seen[str] = Seen(8)
         self.systems: Seen[str] = Seen()

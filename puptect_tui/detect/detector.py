@@ -215,24 +215,26 @@ class Detector:
         return oddities
 
     def _new_device(self, event: Event, user: UserBaseline) -> Reason | None:
+        """A device kind, device, OS or browser family new to the user.
+
+        An agent the parser cannot read is compared as a whole string instead.
+        """
         settings = self.settings
         agent = event.agent
-        if agent is None:
-            if event.useragent in user.browsers:
+        raw = event.useragent
+        if agent is None or (agent.browser is None and agent.os is None):
+            if raw in user.agents:
                 return None
-            before = names(user.browsers.values, 2)
-            detail = (
-                f"first login with agent {quoted(event.useragent)} (before: {before})"
-            )
+            before = names(user.agents.values, 2)
+            detail = f"first login with agent {quoted(raw)} (before: {before})"
             return Reason("user.new_device", detail, settings.points_new_device)
 
         new: list[str] = []
         points = settings.points_new_device
         kind = agent.device_kind
         if kind is not None and kind not in user.device_kinds:
-            new.append(
-                f"device kind {kind} (before: {names(user.device_kinds.values, 3)})"
-            )
+            before = names(user.device_kinds.values, 3)
+            new.append(f"device kind {kind} (before: {before})")
             points += 5
         for label, value, seen in (
             ("device", agent.device, user.devices),
@@ -345,9 +347,9 @@ class Detector:
         user.last_success = time
         user.last_ip = event.ip
 
+        user.agents.add(event.useragent)
         agent = event.agent
         if agent is None:
-            user.browsers.add(event.useragent)
             return
         for value, seen in (
             (agent.device_kind, user.device_kinds),
