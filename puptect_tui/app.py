@@ -1,0 +1,379 @@
+"""The live terminal UI: the monitor in a worker thread, the views on a timer.
+
+The monitor reads, scores and hands events to a mailbox from its own thread.
+Fifteen times a second the app collects what arrived, files it in the store
+and the statistics, and redraws only what changed, so the screen refreshes a
+bounded number of times per second whatever the event rate.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections import deque
+from collections.abc import Callable
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
+
+from puptect_tui.events import Event
+from puptect_tui.filtering import Filter, FilterError
+from puptect_tui.messages import Delivery, Mailbox, StreamFailed, StreamFinished
+from puptect_tui.monitor import Listener, Monitor
+from puptect_tui.settings import Settings
+from puptect_tui.stats import StreamStats
+from puptect_tui.store import EventStore
+from puptect_tui.widgets.alerts_table import AlertsTable
+from puptect_tui.widgets.filter_bar import FilterBar
+from puptect_tui.widgets.header import HeaderState, StreamHeader
+from puptect_tui.widgets.help_screen import HelpScreen
+from puptect_tui.widgets.stats_pane import StatsPane
+from puptect_tui.widgets.user_panel import UserPanel
+
+log = logging.getLogger(__name__)
+
+MonitorFactory = Callable[[Settings, Listener], Monitor]
+
+REFRESH_PER_SECOND = 15
+"""Redraws per second at most; events in between are collected in one go."""
+
+TABLE_ROWS = 300
+"""Rows the alerts table holds; older ones are reached through the filter."""
+
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 0.0)
+"""The steps of `+` and `-`; 0 is as fast as the events can be read."""
+
+
+class PuptectApp(App[int]):
+    """Alerts table, user panel and statistics over one monitored source."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "puptect"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    ENABLE_COMMAND_PALETTE = False
+    """Every action has its key; the palette's footer entry is room for one."""
+
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("slash", "open_filter", "Filter"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("a", "toggle_alerts", "All/alerts"),
+        Binding("s", "toggle_stats", "Stats"),
+        Binding("plus", "faster", "Faster"),
+        Binding("minus", "slower", "Slower"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        monitor_factory: MonitorFactory = Monitor,
+        table_rows: int = TABLE_ROWS,
+    ):
+        super().__init__()
+        self.settings = settings
+        self.mailbox = Mailbox()
+        self.monitor = monitor_factory(settings, self.mailbox)
+        self.store = EventStore(settings.min_severity)
+        self.stats = StreamStats()
+        """The UI's own statistics, fed on its thread, so a refresh never races."""
+
+        self.where = Filter()
+        """The filter the table shows; empty shows everything of the view."""
+        self.alerts_only = True
+        """Show alerts (medium and worse) or every event."""
+        self.paused = False
+        """Views frozen; events still arrive, are stored and counted."""
+        self.waiting = 0
+        """Events that arrived while paused."""
+        self.finished = False
+        self.failure = ""
+
+        self.shown: deque[Event] = deque(maxlen=table_rows)
+        """The table's events, oldest first."""
+        self._shown_ids: set[int] = set()
+        self._table_stale = False
+        self._panel_stale = False
+        self._stats_mark = 0
+        """Events counted at the last statistics refresh."""
+
+    def compose(self) -> ComposeResult:
+        yield StreamHeader(self._header_state(), id="header")
+        with Horizontal(id="body"):
+            yield AlertsTable(id="alerts")
+            yield UserPanel(id="user-panel")
+        yield StatsPane(id="stats")
+        yield FilterBar(id="filter")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(AlertsTable).focus()
+        self.set_interval(1 / REFRESH_PER_SECOND, self.refresh_views)
+        self.run_worker(
+            self._replay,
+            name="replay",
+            group="stream",
+            description=f"replay {self.settings.source}",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _replay(self) -> None:
+        """The worker thread: the whole stream, then a message that it ended."""
+        summary = self.monitor.run()
+        self.post_message(StreamFinished(summary))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            log.error("the replay stopped: %r", error)
+            self.post_message(StreamFailed(f"the replay stopped: {error}"))
+
+    def on_unmount(self) -> None:
+        self._stop_monitor()
+
+    def _stop_monitor(self) -> None:
+        self.mailbox.close()
+        self.monitor.stop()
+
+    # Taking in what the monitor delivered
+
+    def refresh_views(self) -> None:
+        """The refresh tick: collect, file, redraw what changed."""
+        delivery = self.mailbox.collect()
+        if delivery:
+            self.take(delivery)
+        self._redraw()
+
+    def take(self, delivery: Delivery) -> None:
+        panel_user = self.query_one(UserPanel).userid
+        for event in delivery.events:
+            self.store.add(event)
+            self.stats.add(event)
+            if panel_user == event.userid:
+                self._panel_stale = True
+            if self.paused:
+                self.waiting += 1
+            elif self._belongs(event):
+                self._show(event)
+
+        for event in delivery.updated:
+            self.store.update(event)
+            if panel_user == event.userid:
+                self._panel_stale = True
+            if self.paused:
+                continue
+            if id(event) in self._shown_ids:
+                self._table_stale = True
+            elif self._belongs(event):
+                self._show(event)
+
+    def _belongs(self, event: Event) -> bool:
+        if self.alerts_only and not self.store.is_alert(event):
+            return False
+        return self.where.matches(event)
+
+    def _show(self, event: Event) -> None:
+        shown = self.shown
+        if len(shown) == shown.maxlen:
+            self._shown_ids.discard(id(shown[0]))
+        shown.append(event)
+        self._shown_ids.add(id(event))
+        self._table_stale = True
+
+    def _show_from_store(self) -> None:
+        """Refill the table from the store, for a new filter, view or resume."""
+        newest = self.store.newest(self.where, self.alerts_only, self.shown.maxlen)
+        self.shown.clear()
+        self.shown.extend(reversed(newest))
+        self._shown_ids = {id(event) for event in self.shown}
+        self._table_stale = True
+
+    # Drawing
+
+    def _redraw(self) -> None:
+        """Draw what went stale; a pause holds back arrivals, not the analyst."""
+        if self._table_stale:
+            self.query_one(AlertsTable).show(list(reversed(self.shown)))
+            self._table_stale = False
+        if self._panel_stale and not self.paused:
+            self._show_user_panel()
+        every = self.settings.stats_every
+        if not self.paused and self.stats.events // every > self._stats_mark // every:
+            self.refresh_stats()
+        self.query_one(StreamHeader).show(self._header_state())
+
+    def refresh_stats(self) -> None:
+        self._stats_mark = self.stats.events
+        pane = self.query_one(StatsPane)
+        if pane.display:
+            pane.show(self.stats)
+
+    def _show_user_panel(self) -> None:
+        panel = self.query_one(UserPanel)
+        self._panel_stale = False
+        if panel.userid is not None:
+            panel.show(panel.userid, self.store.of_user(panel.userid))
+
+    def _header_state(self) -> HeaderState:
+        monitor = self.monitor
+        counts = monitor.counts
+        health = monitor.dnsbl_health
+        return HeaderState(
+            source=self.settings.source or "",
+            speed=monitor.speed,
+            paused=self.paused,
+            finished=self.finished,
+            waiting=self.waiting,
+            events=counts.events,
+            alerts=counts.alerts,
+            rejected=counts.rejected,
+            dnsbl="dnsbl off" if health is None else getattr(health, "summary", ""),
+            view="alerts" if self.alerts_only else "all events",
+            filter=self.where.text,
+            failure=self.failure,
+        )
+
+    # Stream messages
+
+    def on_stream_finished(self, message: StreamFinished) -> None:
+        self.refresh_views()
+        self.finished = True
+        if not self.paused:
+            self.refresh_stats()
+        self._redraw()
+
+    def on_stream_failed(self, message: StreamFailed) -> None:
+        self.failure = message.reason
+        self.notify(message.reason, title="stream", severity="error", timeout=10)
+        self._redraw()
+
+    # Keys
+
+    def action_toggle_pause(self) -> None:
+        self.paused = not self.paused
+        if not self.paused:
+            self.waiting = 0
+            self._show_from_store()
+            self._panel_stale = True
+            self.refresh_stats()
+        self._redraw()
+
+    def action_open_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.add_class("-active")
+        bar.focus()
+
+    def action_back(self) -> None:
+        """Escape: close the panel first, then clear the filter."""
+        panel = self.query_one(UserPanel)
+        if panel.userid is not None:
+            self._close_user_panel()
+        elif not self.where.empty:
+            self.apply_filter("")
+
+    def action_open_user(self) -> None:
+        event = self.query_one(AlertsTable).selected_event()
+        if event is None:
+            self.notify("no row selected", severity="warning")
+            return
+        panel = self.query_one(UserPanel)
+        panel.show(event.userid, self.store.of_user(event.userid))
+        panel.add_class("-open")
+        self.screen.add_class("-panel-open")
+
+    def _close_user_panel(self) -> None:
+        panel = self.query_one(UserPanel)
+        panel.userid = None
+        panel.remove_class("-open")
+        self.screen.remove_class("-panel-open")
+        self.query_one(AlertsTable).focus()
+
+    def action_filter_user(self) -> None:
+        event = self.query_one(AlertsTable).selected_event()
+        if event is None:
+            self.notify("no row selected", severity="warning")
+            return
+        self.apply_filter(f"user:{shlex.quote(event.userid)}")
+
+    def action_toggle_alerts(self) -> None:
+        self.alerts_only = not self.alerts_only
+        self._show_from_store()
+        self._redraw()
+
+    def action_toggle_stats(self) -> None:
+        pane = self.query_one(StatsPane)
+        pane.display = not pane.display
+        if pane.display:
+            pane.show(self.stats)
+
+    def action_toggle_raw(self) -> None:
+        table = self.query_one(AlertsTable)
+        table.raw_agents = not table.raw_agents
+        table.redraw()
+
+    def action_faster(self) -> None:
+        self._step_speed(+1)
+
+    def action_slower(self) -> None:
+        self._step_speed(-1)
+
+    def _step_speed(self, step: int) -> None:
+        at = _speed_step(self.monitor.speed)
+        self.monitor.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, at + step))]
+        self._redraw()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self._stop_monitor()
+        self.exit(0)
+
+    # The filter bar
+
+    def apply_filter(self, text: str) -> bool:
+        """Show what ``text`` selects; a bad filter is refused with its reason."""
+        bar = self.query_one(FilterBar)
+        try:
+            where = Filter.parse(text)
+        except FilterError as error:
+            bar.add_class("-error")
+            self.notify(str(error), title="filter", severity="error")
+            return False
+
+        self.where = where
+        bar.remove_class("-error")
+        bar.value = where.text
+        bar.set_class(not where.empty, "-active")
+        self._show_from_store()
+        self.query_one(AlertsTable).focus()
+        self._redraw()
+        return True
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        if isinstance(message.input, FilterBar):
+            self.apply_filter(message.value)
+
+    def on_filter_bar_cleared(self, message: FilterBar.Cleared) -> None:
+        self.apply_filter("")
+
+
+def _speed_step(speed: float) -> int:
+    """The step of the ladder nearest to ``speed``; 0 is the top step."""
+    if speed == 0:
+        return len(SPEEDS) - 1
+    finite = SPEEDS[:-1]
+    return min(range(len(finite)), key=lambda step: abs(finite[step] - speed))
+
+
+def run_app(settings: Settings) -> int:
+    """Run the UI until the analyst quits; returns the exit status."""
+    app = PuptectApp(settings)
+    status = app.run()
+    return status or 0

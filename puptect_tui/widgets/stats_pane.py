@@ -1,0 +1,82 @@
+"""The statistics pane: the seed's describe table, rates and the top talkers.
+
+It is refreshed by the app every ``--stats-every`` events, from statistics
+kept incrementally, so a refresh costs a few columns, never the whole stream.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Sparkline, Static
+
+from puptect_tui.stats import StreamStats
+from puptect_tui.widgets.safe_text import safe_text
+
+TOPS = (("userid", "users"), ("ip", "addresses"), ("useragent", "agents"))
+"""The columns whose leaders are listed, with the words for them."""
+
+
+def describe_table(stats: StreamStats) -> Table:
+    """count / unique / top / freq per column, as the seed printed every 15."""
+    rows = stats.describe()
+    table = Table(box=None, padding=(0, 1), expand=True, header_style="bold")
+    table.add_column("", style="dim", no_wrap=True, width=6)
+    for row in rows:
+        table.add_column(
+            row.column,
+            no_wrap=True,
+            overflow="ellipsis",
+            ratio=3 if row.column == "useragent" else 2,
+        )
+    table.add_row("count", *(Text(str(row.count)) for row in rows))
+    table.add_row("unique", *(Text(row.unique_text) for row in rows))
+    table.add_row("top", *(safe_text(row.top) for row in rows))
+    table.add_row("freq", *(Text(str(row.freq)) for row in rows))
+    return table
+
+
+def top_lines(stats: StreamStats, n: int = 3) -> Text:
+    lines = []
+    for column, words in TOPS:
+        line = Text(f"top {words}: ", style="dim", no_wrap=True, overflow="ellipsis")
+        for rank, (value, count) in enumerate(stats.top(column, n)):
+            if rank:
+                line.append(" · ", style="dim")
+            line.append_text(safe_text(value or "(empty)", style="bold"))
+            line.append(f" {count}")
+        lines.append(line)
+    return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
+
+
+class StatsPane(Horizontal):
+    """Shown or hidden with `s`; its content changes only when told to."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="stats-main"):
+            yield Static(id="describe")
+            with Horizontal(id="rates"):
+                yield Label("events/s", id="event-rate-label")
+                yield Sparkline([], id="event-rate")
+                yield Label("failures/s", id="failure-rate-label")
+                yield Sparkline([], id="failure-rate")
+        yield Static(id="tops")
+
+    def on_mount(self) -> None:
+        self.border_title = "statistics"
+
+    def show(self, stats: StreamStats) -> None:
+        self.border_title = f"statistics · {stats.events:,} events"
+        self.query_one("#describe", Static).update(describe_table(stats))
+        self.query_one("#tops", Static).update(top_lines(stats))
+        events, failures = stats.event_rate, stats.failure_rate
+        self.query_one("#event-rate", Sparkline).data = events
+        self.query_one("#failure-rate", Sparkline).data = failures
+        self.query_one("#event-rate-label", Label).update(
+            f"events/s ≤{max(events, default=0)} "
+        )
+        self.query_one("#failure-rate-label", Label).update(
+            f" failures/s ≤{max(failures, default=0)} "
+        )

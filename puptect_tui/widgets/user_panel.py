@@ -1,0 +1,177 @@
+"""The user panel (enter on a row): one user's recent logins, told at a glance.
+
+Everything comes from the events the UI has seen, so the panel agrees with
+the table; the worst verdict among them gives the user's score.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from puptect_tui.detect.verdict import Reason, Severity
+from puptect_tui.events import Event
+from puptect_tui.widgets.alerts_table import (
+    SEVERITY_STYLE,
+    agent_words,
+    listed_text,
+    severity_text,
+    status_text,
+)
+from puptect_tui.widgets.safe_text import safe_text
+
+TIMELINE_LENGTH = 48
+"""Logins drawn in the timeline, one mark each, the newest at the right."""
+
+LOGINS_LISTED = 12
+
+
+@dataclass
+class UserStory:
+    """What the panel says about one user, computed from their events."""
+
+    userid: str
+    events: list[Event]
+    failures: int = 0
+    worst: Event | None = None
+    reasons: list[Reason] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, userid: str, events: list[Event]) -> UserStory:
+        story = cls(userid, events)
+        story.failures = sum(1 for event in events if event.failed)
+        if events:
+            story.worst = max(events, key=lambda event: event.verdict.score)
+        newest_first: dict[str, Reason] = {}
+        for event in reversed(events):
+            for reason in event.verdict.reasons:
+                newest_first.setdefault(reason.rule, reason)
+        story.reasons = list(newest_first.values())
+        return story
+
+
+def timeline(events: list[Event]) -> Text:
+    """✓ for a success, ✗ for a failure, · otherwise, in the severity's colour."""
+    marks = Text(no_wrap=True, overflow="crop")
+    for event in events[-TIMELINE_LENGTH:]:
+        mark = "✓" if event.success else "✗" if event.failed else "·"
+        marks.append(mark, style=SEVERITY_STYLE[event.verdict.severity])
+    return marks
+
+
+def _titled_table(title: str, *columns: str) -> Table:
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=None,
+        padding=(0, 1),
+        expand=True,
+        header_style="dim",
+    )
+    for column in columns:
+        table.add_column(column, no_wrap=True, overflow="ellipsis")
+    return table
+
+
+def addresses_table(events: list[Event]) -> Table:
+    table = _titled_table("addresses", "address", "cc", "bl", "logins", "failed")
+    logins = Counter(event.ip for event in events)
+    failures = Counter(event.ip for event in events if event.failed)
+    latest = {event.ip: event for event in events}
+    for address, count in logins.most_common(10):
+        event = latest[address]
+        table.add_row(
+            safe_text(address),
+            safe_text(getattr(event.place, "country", None) or ""),
+            listed_text(event),
+            str(count),
+            Text(str(failures[address]), style="red" if failures[address] else ""),
+        )
+    return table
+
+
+def devices_table(events: list[Event]) -> Table:
+    table = _titled_table("devices", "agent", "logins", "as sent")
+    devices = Counter(_device(event) for event in events)
+    raw = {_device(event): event.useragent for event in events}
+    for label, count in devices.most_common(6):
+        table.add_row(safe_text(label), str(count), safe_text(raw[label], "dim"))
+    return table
+
+
+def _device(event: Event) -> str:
+    """The parsed family; an agent the parser does not know stands for itself."""
+    known = getattr(event.agent, "known", False)
+    return agent_words(event, raw=not known)
+
+
+def logins_table(events: list[Event]) -> Table:
+    table = _titled_table("latest logins", "line", "sev", "code", "address", "agent")
+    for event in reversed(events[-LOGINS_LISTED:]):
+        table.add_row(
+            str(event.line),
+            severity_text(event.verdict.severity),
+            status_text(event),
+            safe_text(event.ip),
+            safe_text(agent_words(event, raw=True)),
+        )
+    return table
+
+
+def user_summary(story: UserStory) -> Group:
+    worst = story.worst
+    severity = worst.verdict.severity if worst else Severity.INFO
+    score = worst.verdict.score if worst else 0
+    heading = Text.assemble(
+        safe_text(story.userid, "bold"),
+        "  ",
+        severity_text(severity),
+        f"  score {score}  ",
+        (f"{len(story.events)} logins, ", ""),
+        (f"{story.failures} failed", "red" if story.failures else ""),
+    )
+    reasons = Text()
+    for reason in story.reasons:
+        reasons.append("• ", style="dim")
+        reasons.append(reason.rule, style="bold")
+        reasons.append(" ")
+        reasons.append_text(safe_text(reason.detail))
+        reasons.append("\n")
+    if not story.reasons:
+        reasons.append("no rule fired for this user\n", style="dim")
+    return Group(
+        heading,
+        Text.assemble(("timeline ", "dim"), timeline(story.events)),
+        Text(""),
+        reasons,
+        addresses_table(story.events),
+        Text(""),
+        devices_table(story.events),
+        Text(""),
+        logins_table(story.events),
+    )
+
+
+class UserPanel(VerticalScroll):
+    """Opened with enter on a row, closed with escape."""
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self.userid: str | None = None
+        """The user shown, or None while the panel is closed."""
+        self._body = Static()
+
+    def compose(self):
+        yield self._body
+
+    def show(self, userid: str, events: list[Event]) -> None:
+        self.userid = userid
+        self.border_title = "user"
+        self._body.update(user_summary(UserStory.of(userid, events)))
