@@ -184,3 +184,11 @@ def test_lookups_agree_with_ipaddress_on_random_networks(tmp_path):
     for address in probes:
         expected = any(address in network for network in networks)
         assert (address in blocklist) == expected, address
+
+
+def test_an_unreadable_file_is_an_os_error_with_a_plain_message(tmp_path):
+    """Front ends treat it like any unreadable source: a one-line reason."""
+    with pytest.raises(OSError) as raised:
+        Blocklist.load(tmp_path)  # a directory
+
+    assert str(raised.value) == f"blocklist {tmp_path}: Is a directory"

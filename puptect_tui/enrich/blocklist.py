@@ -26,8 +26,15 @@ SHOWN_BAD_LINES = 5
 """Bad lines logged one by one per file; the rest are only counted."""
 
 
-class BlocklistError(Exception):
-    """A list file that cannot be read at all; the message names the file."""
+class BlocklistError(OSError):
+    """A list file that cannot be read at all; the message names the file.
+
+    An ``OSError``, with ``strerror`` and ``filename`` set, so callers that
+    handle unreadable files in general handle this one too.
+    """
+
+    def __str__(self) -> str:
+        return f"blocklist {self.filename}: {self.strerror}"
 
 
 class _Intervals:
@@ -101,7 +108,7 @@ class Blocklist:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError as error:
             reason = error.strerror or str(error)
-            raise BlocklistError(f"blocklist {path}: {reason}") from error
+            raise BlocklistError(error.errno, reason, str(path)) from error
 
         ranges: list[tuple[int, int, int]] = []
         bad_lines: list[tuple[int, str]] = []

@@ -31,7 +31,7 @@ IPV6_BLOCK = 48
 """The usual smallest routed prefixes: one site, one customer."""
 
 
-class GeoError(Exception):
+class GeoError(ValueError):
     """An ASN database that cannot be opened; the message names the file."""
 
 
@@ -128,7 +128,7 @@ def _open_asn_db(path: Path) -> maxminddb.Reader:
     except OSError as error:
         raise GeoError(f"ASN database {path}: {error.strerror or error}") from error
     except (maxminddb.InvalidDatabaseError, ValueError) as error:
-        message = f"ASN database {path}: not a MaxMind DB (.mmdb) file ({error})"
+        message = f"ASN database {path}: not a MaxMind DB (.mmdb) file"
         raise GeoError(message) from error
 
     log.info("ASN database %s: %s", path, reader.metadata().database_type)
