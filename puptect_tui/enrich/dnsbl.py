@@ -1,0 +1,391 @@
+"""DNS blocklists: which zones list a login's source address.
+
+Lookups run on their own event loop in a worker thread, so the stream never
+waits on DNS: :meth:`DnsblChecker.lookup` answers at once from the cache, or
+later through a callback. Zones come from pydnsbl's provider model; the DNS
+work and the rules for reading answers live in ``dnsbl_resolver`` and
+``dnsbl_answer``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from pydnsbl.providers import Provider
+
+from puptect_tui.enrich.dnsbl_answer import (
+    MAX_TTL,
+    AnswerCache,
+    ZoneAnswer,
+    read_a_records,
+)
+from puptect_tui.enrich.dnsbl_resolver import Nameserver, QueryError, parse_resolver
+from puptect_tui.enrich.dnsbl_zones import ALL, DEFAULT_ZONES, zones_from_names
+from puptect_tui.enrich.reputation import Reputation
+from puptect_tui.events import Address
+
+__all__ = [
+    "ALL",
+    "DEFAULT_ZONES",
+    "DnsblChecker",
+    "DnsblHealth",
+    "is_queryable",
+    "query_name",
+    "zones_from_names",
+]
+
+log = logging.getLogger(__name__)
+
+PRIVATE = "private address"
+STOPPED = "dnsbl stopped"
+
+
+def is_queryable(address: Address) -> bool:
+    """Only global unicast addresses go to a public zone.
+
+    Asking about a private or loopback address leaks the network's layout to
+    the list operator and can only ever answer "not listed".
+    """
+    return (
+        address.is_global
+        and not address.is_multicast
+        and not address.is_reserved
+        and not address.is_unspecified
+    )
+
+
+def query_name(address: Address, zone: str) -> str:
+    """The name to ask: reversed octets, or reversed nibbles for IPv6."""
+    reversed_address = address.reverse_pointer.rsplit(".", 2)[0]
+    return f"{reversed_address}.{zone}"
+
+
+@dataclass(slots=True, frozen=True)
+class DnsblHealth:
+    """How the blocklist lookups are going, for the header and the summary."""
+
+    zones: tuple[str, ...]
+    answered: dict[str, int] = field(default_factory=dict)
+    """Per zone, queries that got a usable answer (listed or not)."""
+    failed: dict[str, int] = field(default_factory=dict)
+    """Per zone, queries that got none (timeout, error code, rewrite)."""
+    failing: dict[str, str] = field(default_factory=dict)
+    """Zones whose latest query failed, with the reason."""
+    lookups: int = 0
+    queries_sent: int = 0
+    cache_hits: int = 0
+    """Zone answers served from the cache instead of a query."""
+    server_down: bool = False
+
+    @property
+    def summary(self) -> str:
+        """One short phrase, such as ``dnsbl 4/4 zones ok``."""
+        if self.server_down:
+            return f"dnsbl down ({sum(self.failed.values())} failed)"
+        working = len(self.zones) - len(self.failing)
+        return f"dnsbl {working}/{len(self.zones)} zones ok"
+
+
+class DnsblChecker:
+    """Asks DNS blocklist zones about addresses, from a worker thread.
+
+    Every answer, listed or not, is cached for its TTL; one query per address
+    and zone is in flight at a time, however many events carry the address.
+    """
+
+    def __init__(
+        self,
+        zones: Sequence[str | Provider] = DEFAULT_ZONES,
+        *,
+        resolver: str | None = None,
+        timeout: float = 2.0,
+        concurrency: int = 200,
+        cache_size: int = 100_000,
+        negative_ttl: float = 300.0,
+        probe_every: float = 2.0,
+        down_after: int = 3,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.providers = _providers(zones)
+        self.zones = tuple(provider.host for provider in self.providers)
+        self.server = parse_resolver(resolver)
+        self.timeout = timeout
+        self.concurrency = concurrency
+        self.negative_ttl = negative_ttl
+        """Least time a "not listed" answer is kept; the zone's SOA may say more."""
+        self.probe_every = probe_every
+        self.down_after = down_after
+        self.cache = AnswerCache(cache_size, clock)
+
+        self._lock = threading.Lock()
+        self._answered = dict.fromkeys(self.zones, 0)
+        self._failed = dict.fromkeys(self.zones, 0)
+        self._failing: dict[str, str] = {}
+        self._lookups = 0
+        self._cache_hits = 0
+        self._soa_minimum: dict[str, float] = {}
+
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._nameserver: Nameserver | None = None
+        self._in_flight: dict[tuple[Address, str], asyncio.Task[ZoneAnswer]] = {}
+        self._lookup_tasks: set[asyncio.Task] = set()
+
+    def start(self) -> None:
+        """Start the worker thread and its event loop; returns once it runs."""
+        if self._thread is not None:
+            return
+
+        ready = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(ready,), name="dnsbl", daemon=True
+        )
+        self._thread.start()
+        ready.wait()
+
+    def close(self) -> None:
+        """Stop the worker; lookups still waiting get their zones failed."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+
+        self._loop = None
+        shutdown = asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
+        try:
+            shutdown.result(timeout=self.timeout + 5)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=5)
+
+    def lookup(
+        self, address: Address, callback: Callable[[Reputation], None]
+    ) -> Reputation | None:
+        """The address's reputation now if known, else ``None`` and a callback.
+
+        Never blocks. The callback runs exactly once, on the worker thread,
+        when every zone has answered, failed or timed out.
+        """
+        if not is_queryable(address):
+            return Reputation(skipped=PRIVATE)
+
+        cached = self.cache.get_all([(address, zone) for zone in self.zones])
+        hits = sum(answer is not None for answer in cached)
+        with self._lock:
+            self._lookups += 1
+            self._cache_hits += hits
+        if hits == len(self.zones):
+            return _reputation(self.zones, cached)
+
+        loop = self._loop
+        try:
+            if loop is None:
+                raise RuntimeError("not started")
+            loop.call_soon_threadsafe(self._begin, address, callback)
+        except RuntimeError:
+            stopped = ZoneAnswer(error=STOPPED)
+            return _reputation(self.zones, [a or stopped for a in cached])
+        return None
+
+    @property
+    def health(self) -> DnsblHealth:
+        """A snapshot, safe to read from any thread."""
+        nameserver = self._nameserver
+        with self._lock:
+            return DnsblHealth(
+                zones=self.zones,
+                answered=dict(self._answered),
+                failed=dict(self._failed),
+                failing=dict(self._failing),
+                lookups=self._lookups,
+                queries_sent=nameserver.queries_sent if nameserver else 0,
+                cache_hits=self._cache_hits,
+                server_down=bool(nameserver and nameserver.down),
+            )
+
+    # The worker thread: everything below runs on its event loop.
+
+    def _run(self, ready: threading.Event) -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self._open())
+            self._loop = loop
+            ready.set()
+            loop.run_forever()
+        finally:
+            ready.set()
+            loop.close()
+
+    async def _open(self) -> None:
+        """Make the nameserver and learn each zone's negative-answer TTL."""
+        self._nameserver = Nameserver(
+            self.server,
+            timeout=self.timeout,
+            concurrency=self.concurrency,
+            down_after=self.down_after,
+            probe_every=self.probe_every,
+        )
+        if self.zones:
+            self._nameserver.probe_with(self.zones[0])
+        for zone in self.zones:
+            self._track(asyncio.create_task(self._learn_soa(zone)))
+
+    async def _learn_soa(self, zone: str) -> None:
+        """RFC 2308: a zone's SOA minimum is how long NXDOMAIN may be cached."""
+        assert self._nameserver is not None
+        try:
+            records = await self._nameserver.query(zone, "SOA")
+        except QueryError as failure:
+            log.info("no SOA for DNSBL zone %s: %s", zone, failure)
+            return
+        if records:
+            self._soa_minimum[zone] = float(records[0].minttl)
+
+    def _begin(self, address: Address, callback: Callable[[Reputation], None]) -> None:
+        self._track(asyncio.create_task(self._resolve(address, callback)))
+
+    def _track(self, task: asyncio.Task) -> None:
+        self._lookup_tasks.add(task)
+        task.add_done_callback(self._lookup_tasks.discard)
+
+    async def _resolve(
+        self, address: Address, callback: Callable[[Reputation], None]
+    ) -> None:
+        """Gather every zone's answer, sharing queries already in flight."""
+        answers: list[ZoneAnswer | None] = self.cache.get_all(
+            [(address, zone) for zone in self.zones]
+        )
+        try:
+            missing = [
+                self._shared(address, provider)
+                for provider, answer in zip(self.providers, answers, strict=True)
+                if answer is None
+            ]
+            found = iter(await asyncio.gather(*missing))
+            answers = [answer or next(found) for answer in answers]
+        except asyncio.CancelledError:
+            stopped = ZoneAnswer(error=STOPPED)
+            _deliver(callback, _reputation(self.zones, [stopped] * len(self.zones)))
+            raise
+        except Exception as error:
+            log.exception("DNSBL lookup of %s failed", address)
+            broken = ZoneAnswer(error=f"internal error: {error}")
+            _deliver(callback, _reputation(self.zones, [broken] * len(self.zones)))
+            return
+
+        _deliver(callback, _reputation(self.zones, answers))
+
+    def _shared(self, address: Address, provider: Provider) -> asyncio.Task:
+        """The query in flight for this address and zone, started if need be."""
+        key = (address, provider.host)
+        task = self._in_flight.get(key)
+        if task is None:
+            task = asyncio.create_task(self._ask_zone(address, provider))
+            self._in_flight[key] = task
+            task.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        return task
+
+    async def _ask_zone(self, address: Address, provider: Provider) -> ZoneAnswer:
+        """One zone's answer: the A records, then the TXT record of a listing."""
+        assert self._nameserver is not None
+        name = query_name(address, provider.host)
+        try:
+            records = await self._nameserver.query(name, "A")
+        except QueryError as failure:
+            answer = ZoneAnswer(error=str(failure))
+        else:
+            answer = (
+                read_a_records(provider, records)
+                if records
+                else ZoneAnswer(ttl=self.not_listed_ttl(provider.host))
+            )
+
+        if answer.listing is not None:
+            answer = await self._with_txt(name, answer)
+        self.cache.put((address, provider.host), answer)
+        self._count(provider.host, answer)
+        return answer
+
+    async def _with_txt(self, name: str, answer: ZoneAnswer) -> ZoneAnswer:
+        """The listing with the operator's TXT text; kept without it on failure."""
+        assert self._nameserver is not None and answer.listing is not None
+        try:
+            records = await self._nameserver.query(name, "TXT")
+        except QueryError as failure:
+            log.info("no TXT for %s: %s", name, failure)
+            return answer
+
+        texts = [_text(record.text) for record in records]
+        if not texts:
+            return answer
+        listing = dataclasses.replace(answer.listing, txt=" ".join(texts))
+        return dataclasses.replace(answer, listing=listing)
+
+    def not_listed_ttl(self, zone: str) -> float:
+        """Seconds a "not listed" answer from the zone is kept."""
+        return min(max(self._soa_minimum.get(zone, 0.0), self.negative_ttl), MAX_TTL)
+
+    def _count(self, zone: str, answer: ZoneAnswer) -> None:
+        with self._lock:
+            if answer.error is None:
+                self._answered[zone] += 1
+                self._failing.pop(zone, None)
+                return
+
+            self._failed[zone] += 1
+            if zone not in self._failing:
+                log.warning("DNSBL zone %s failing: %s", zone, answer.error)
+            self._failing[zone] = answer.error
+
+    async def _shutdown(self) -> None:
+        """Fail what is waiting, then let the nameserver go."""
+        tasks = [*self._lookup_tasks, *self._in_flight.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._nameserver is not None:
+            await self._nameserver.close()
+
+
+def _providers(zones: Sequence[str | Provider]) -> list[Provider]:
+    """Providers in the order given; names go through :func:`zones_from_names`."""
+    providers: dict[str, Provider] = {}
+    for zone in zones:
+        for provider in (
+            [zone] if isinstance(zone, Provider) else zones_from_names([zone])
+        ):
+            providers.setdefault(provider.host, provider)
+    return list(providers.values())
+
+
+def _reputation(
+    zones: Sequence[str], answers: Sequence[ZoneAnswer | None]
+) -> Reputation:
+    reputation = Reputation(checked=len(zones))
+    for zone, answer in zip(zones, answers, strict=True):
+        if answer is None:
+            continue
+        if answer.error is not None:
+            reputation.errors[zone] = answer.error
+        elif answer.listing is not None:
+            reputation.listings[zone] = answer.listing
+    reputation.failed = len(reputation.errors)
+    return reputation
+
+
+def _deliver(callback: Callable[[Reputation], None], reputation: Reputation) -> None:
+    """Run the pipeline's callback; its failure must not kill the worker."""
+    try:
+        callback(reputation)
+    except Exception:
+        log.exception("DNSBL callback failed")
+
+
+def _text(text: str | bytes) -> str:
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else text

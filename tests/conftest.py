@@ -1,0 +1,51 @@
+"""Fixtures shared by the test modules.
+
+The DNS fixtures start a real rbldnsd on loopback (see ``dns_server.py``).
+Where rbldnsd is missing the DNS tests skip with the reason, except in CI
+(``CI=true``), where ``.ci/run`` installs it and a skip would hide a gap.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.dns_server import RBLDNSD, TEST_DATASETS, Rbldnsd, SilentServer
+
+
+def _require_rbldnsd() -> None:
+    if RBLDNSD is not None:
+        return
+    reason = "rbldnsd is not installed (apt-get install rbldnsd)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; CI requires it")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def blocklist_server() -> Iterator[Rbldnsd]:
+    """rbldnsd serving ``dns_server.TEST_DATASETS``, shared within a module.
+
+    Tests that read its query log should ask about addresses no other test of
+    the module uses.
+    """
+    _require_rbldnsd()
+    with Rbldnsd(TEST_DATASETS) as server:
+        yield server
+
+
+@pytest.fixture
+def own_blocklist_server() -> Iterator[Rbldnsd]:
+    """A private rbldnsd with the test zones, for tests that pause or stop it."""
+    _require_rbldnsd()
+    with Rbldnsd(TEST_DATASETS) as server:
+        yield server
+
+
+@pytest.fixture
+def silent_dns_server() -> Iterator[SilentServer]:
+    """A UDP port on loopback that never answers."""
+    with SilentServer() as server:
+        yield server
