@@ -15,6 +15,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from ipaddress import IPv4Address
+from itertools import accumulate
 from pathlib import Path
 
 from puptect_tui.events import Address
@@ -59,23 +60,13 @@ class _Intervals:
                 lasts.append(last)
 
         self.shift = bits - 16
-        starts_at: list[int] = []
-        index = 0
-        for bucket in range(2**16 + 1):
-            bucket_start = bucket << self.shift
-            while index < len(firsts) and firsts[index] < bucket_start:
-                index += 1
-            starts_at.append(index)
+        starts_in_bucket = [0] * (2**16 + 1)
+        for first in firsts:
+            starts_in_bucket[(first >> self.shift) + 1] += 1
 
-        self.starts_at = array("Q", starts_at)
+        self.starts_at = array("Q", accumulate(starts_in_bucket))
         self.firsts: Sequence[int] = array("Q", firsts) if bits <= 64 else firsts
         self.lasts: Sequence[int] = array("Q", lasts) if bits <= 64 else lasts
-
-    def __contains__(self, number: int) -> bool:
-        bucket = number >> self.shift
-        low, high = self.starts_at[bucket], self.starts_at[bucket + 1]
-        index = bisect_right(self.firsts, number, low, high) - 1
-        return index >= 0 and number <= self.lasts[index]
 
 
 class Blocklist:
@@ -126,9 +117,15 @@ class Blocklist:
         return cls(path.name, ranges, len(ranges), bad_lines)
 
     def __contains__(self, address: Address) -> bool:
-        if type(address) is IPv4Address:
-            return int(address) in self._v4
-        return int(address) in self._v6
+        """One bisect inside the address's bucket; written out in one function
+        because a method call more would cost a third of the lookup."""
+        table = self._v4 if type(address) is IPv4Address else self._v6
+        number = int(address)
+
+        bucket = number >> table.shift
+        low, high = table.starts_at[bucket], table.starts_at[bucket + 1]
+        index = bisect_right(table.firsts, number, low, high) - 1
+        return index >= 0 and number <= table.lasts[index]
 
     def __repr__(self) -> str:
         return f"<Blocklist {self.name}: {self.entries} entries>"
