@@ -142,10 +142,15 @@ def credential_stuffing(scene: Scene, start: int, campaign: str) -> None:
 
 
 def account_takeover(scene: Scene, start: int, campaign: str) -> None:
-    """A few failures then a success, from abroad, a new device, a hosted network."""
+    """A few failures then a success from abroad, on a device the user never had.
+
+    The address is a hosting range most of the time and a residential proxy
+    otherwise: attackers who rent proxies look like someone's home.
+    """
     rng = scene.rng
     user = _victim(scene)
-    foreign = [n for n in networks.HOSTING if n.country != user.country.code]
+    pool = networks.HOSTING if rng.random() < 0.6 else networks.PROXIES
+    foreign = [n for n in pool if n.country != user.country.code]
     address = rng.choice(foreign).address(rng)
     agent = _new_device(rng, user)
 

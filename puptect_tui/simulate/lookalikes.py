@@ -47,15 +47,13 @@ def new_phone(scene: Scene, start: int) -> None:
     if user is None:
         return
     own = {device.agent for device in user.devices}
+    own.update(device.agent for _, device, _ in user.new_devices)
     phone = agents.draw(rng, agents.PHONES)
     while phone.agent in own:
         phone = agents.draw(rng, agents.PHONES)
 
     scene.timeline.add(start, user.userid, 200, user.address, phone.agent, NEW_PHONE)
-    old = user.phone()
-    if old is not None and rng.random() < 0.6:
-        user.devices.remove(old)
-    user.devices.append(phone)
+    user.new_devices.append((start, phone, rng.random() < 0.6))
 
 
 def holiday(scene: Scene, start: int) -> None:

@@ -156,6 +156,8 @@ class User:
     outdated: Device | None = None
     """An old but real browser at home, if they still use one."""
     trips: list[Trip] = field(default_factory=list)
+    new_devices: list[tuple[int, Device, bool]] = field(default_factory=list)
+    """Devices bought on a day, used from the next: (since, device, replaces phone)."""
 
     def trip_at(self, moment: int) -> Trip | None:
         for trip in self.trips:
@@ -262,10 +264,16 @@ def logins_for_day(
     rng: Random, user: User, day_start: int, weekend: bool, timeline: Timeline
 ) -> None:
     """One user's sessions on one UTC day."""
+    if user.new_devices:
+        _adopt_new_devices(user, day_start)
+
+    if user.trips:
+        user.trips = [trip for trip in user.trips if trip.returns > day_start]
+    trip = user.trip_at(day_start)
+    utc_offset = trip.utc_offset if trip else user.utc_offset
+
     expected = user.daily_logins * (0.5 if weekend else 1.0)
     for _ in range(_poisson(rng, expected)):
-        trip = user.trip_at(day_start)
-        utc_offset = trip.utc_offset if trip else user.utc_offset
         local_hour = rng.choices(range(24), cum_weights=_cumulative(weekend))[0]
         local = local_hour * HOUR + rng.randrange(HOUR)
         moment = day_start + (local - utc_offset * MINUTE) % (24 * HOUR)
@@ -309,6 +317,20 @@ def session(
         timeline.add(moment, user.userid, 401, address, device.agent, kind)
         moment += rng.randint(4 * SECOND, 25 * SECOND)
     timeline.add(moment, user.userid, 200, address, device.agent, kind)
+
+
+def _adopt_new_devices(user: User, day_start: int) -> None:
+    """Devices bought before today join the user's own; a new phone may retire one."""
+    waiting = []
+    for since, device, replaces in user.new_devices:
+        if since >= day_start:
+            waiting.append((since, device, replaces))
+            continue
+        old = user.phone()
+        if replaces and old is not None:
+            user.devices.remove(old)
+        user.devices.append(device)
+    user.new_devices = waiting
 
 
 def _home_address(rng: Random, user: User) -> str:
