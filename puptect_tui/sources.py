@@ -44,8 +44,22 @@ _TAIL_BYTES = 64
 Clock = Callable[[], float]
 
 
-class SourceError(Exception):
-    """The source cannot be read at all; the message is one line for the CLI."""
+class SourceError(OSError):
+    """The source cannot be read at all; the message is one line for the CLI.
+
+    An :class:`OSError`, so a caller that already reports operating system
+    errors in one line reports this one too.
+    """
+
+
+def check_source(source: str | Path) -> None:
+    """Raise :class:`SourceError` unless ``source`` can be opened for reading.
+
+    For a command line that must exit with status 2 before it sets anything
+    else up; standard input (``"-"``) is always there.
+    """
+    if str(source) != "-":
+        _open(Path(source)).close()
 
 
 def open_source(

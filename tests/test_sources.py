@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from puptect_tui.events import MAX_LINE_BYTES, Line
-from puptect_tui.sources import LineSplitter, SourceError, open_source, read_lines
+from puptect_tui.sources import (
+    LineSplitter,
+    SourceError,
+    check_source,
+    open_source,
+    read_lines,
+)
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -346,3 +352,15 @@ def test_follow_ends_promptly_when_stopped(tmp_path):
     reader.close()
 
     assert time.monotonic() - started < 0.5
+
+
+def test_check_source_accepts_a_readable_file_and_standard_input(tmp_path):
+    check_source(write(tmp_path / "logins.jsonl", b"{}\n"))
+    check_source("-")
+
+
+def test_check_source_names_a_missing_file(tmp_path):
+    missing = tmp_path / "absent.jsonl"
+
+    with pytest.raises(OSError, match=r"cannot read .*absent\.jsonl: No such file"):
+        check_source(missing)
