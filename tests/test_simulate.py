@@ -13,7 +13,7 @@ import iptocc
 import pytest
 
 from puptect_tui.events import EventParser, Line, Rejected
-from puptect_tui.simulate import ALL_ATTACKS, LOOKALIKES, add_parser, simulate
+from puptect_tui.simulate import ALL_ATTACKS, LOOKALIKES, add_parser, simulate, writer
 from puptect_tui.simulate import agents as simulated_agents
 
 FEW_THOUSAND = 4000
@@ -331,3 +331,14 @@ def test_an_unwritable_output_is_reported_not_raised(tmp_path, capsys):
 
     assert args.handler(args) == 2
     assert "missing" in capsys.readouterr().err
+
+
+def test_timestamps_are_written_to_the_millisecond():
+    encoder = writer.Encoder()
+    moments = [1_740_960_000_000 + step * 59_999 for step in range(0, 5000, 7)]
+
+    for moment in moments:
+        expected = datetime.fromtimestamp(moment / 1000, UTC).isoformat(
+            timespec="milliseconds"
+        )
+        assert encoder.timestamp(moment) == expected.replace("+00:00", "Z")

@@ -7,6 +7,7 @@ or a phone's mobile network, and now and then mistypes the password.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from random import Random
@@ -273,8 +274,9 @@ def logins_for_day(
     utc_offset = trip.utc_offset if trip else user.utc_offset
 
     expected = user.daily_logins * (0.5 if weekend else 1.0)
+    hours = _cumulative(weekend)
     for _ in range(_poisson(rng, expected)):
-        local_hour = rng.choices(range(24), cum_weights=_cumulative(weekend))[0]
+        local_hour = bisect.bisect(hours, rng.random() * hours[-1])
         local = local_hour * HOUR + rng.randrange(HOUR)
         moment = day_start + (local - utc_offset * MINUTE) % (24 * HOUR)
         session(rng, user, moment, local_hour, weekend, timeline)

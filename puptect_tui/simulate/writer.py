@@ -2,7 +2,7 @@
 
 The lines are written with f-strings around pre-encoded strings: the user
 ids and agents come from small sets, so each is JSON-encoded once, and the
-timestamps share their date part for a whole day.
+timestamps of one minute share their first 17 characters.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import msgspec
 
 from puptect_tui.simulate.attacks import CAMPAIGNS
-from puptect_tui.simulate.timeline import DAY, Login
+from puptect_tui.simulate.timeline import Login
 
 BATCH = 4096
 """Lines joined before each write: fewer, larger writes."""
@@ -25,19 +25,19 @@ class Encoder:
 
     def __init__(self) -> None:
         self._strings: dict[str, str] = {}
-        self._day = -1
-        self._date = ""
+        self._minute = -1
+        self._prefix = ""
+        """The timestamp up to the minute, shared by the logins of that minute."""
 
     def timestamp(self, moment: int) -> str:
         """ISO 8601 in UTC with milliseconds and a Z, as DESIGN.md shows."""
-        day, rest = divmod(moment, DAY)
-        if day != self._day:
-            self._day = day
-            self._date = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
-        seconds, millis = divmod(rest, 1000)
-        minutes, second = divmod(seconds, 60)
-        hour, minute = divmod(minutes, 60)
-        return f"{self._date}T{hour:02d}:{minute:02d}:{second:02d}.{millis:03d}Z"
+        minute, rest = divmod(moment, 60_000)
+        if minute != self._minute:
+            self._minute = minute
+            start = datetime.fromtimestamp(minute * 60, UTC)
+            self._prefix = start.strftime("%Y-%m-%dT%H:%M:")
+        second, millis = divmod(rest, 1000)
+        return f"{self._prefix}{second:02d}.{millis:03d}Z"
 
     def string(self, text: str) -> str:
         encoded = self._strings.get(text)
