@@ -102,16 +102,22 @@ class PuptectApp(App[int]):
         """Events counted at the last statistics refresh."""
 
     def compose(self) -> ComposeResult:
-        yield StreamHeader(self._header_state(), id="header")
+        """The main screen; its widgets are kept, as help may cover the screen."""
+        self.header = StreamHeader(self._header_state(), id="header")
+        self.table = AlertsTable(id="alerts")
+        self.panel = UserPanel(id="user-panel")
+        self.stats_pane = StatsPane(id="stats")
+        self.filter_bar = FilterBar(id="filter")
+        yield self.header
         with Horizontal(id="body"):
-            yield AlertsTable(id="alerts")
-            yield UserPanel(id="user-panel")
-        yield StatsPane(id="stats")
-        yield FilterBar(id="filter")
+            yield self.table
+            yield self.panel
+        yield self.stats_pane
+        yield self.filter_bar
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(AlertsTable).focus()
+        self.table.focus()
         self.set_interval(1 / REFRESH_PER_SECOND, self.refresh_views)
         self.run_worker(
             self._replay,
@@ -151,7 +157,7 @@ class PuptectApp(App[int]):
         self._redraw()
 
     def take(self, delivery: Delivery) -> None:
-        panel_user = self.query_one(UserPanel).userid
+        panel_user = self.panel.userid
         for event in delivery.events:
             self.store.add(event)
             self.stats.add(event)
@@ -199,23 +205,23 @@ class PuptectApp(App[int]):
     def _redraw(self) -> None:
         """Draw what went stale; a pause holds back arrivals, not the analyst."""
         if self._table_stale:
-            self.query_one(AlertsTable).show(list(reversed(self.shown)))
+            self.table.show(list(reversed(self.shown)))
             self._table_stale = False
         if self._panel_stale and not self.paused:
             self._show_user_panel()
         every = self.settings.stats_every
         if not self.paused and self.stats.events // every > self._stats_mark // every:
             self.refresh_stats()
-        self.query_one(StreamHeader).show(self._header_state())
+        self.header.show(self._header_state())
 
     def refresh_stats(self) -> None:
         self._stats_mark = self.stats.events
-        pane = self.query_one(StatsPane)
+        pane = self.stats_pane
         if pane.display:
             pane.show(self.stats)
 
     def _show_user_panel(self) -> None:
-        panel = self.query_one(UserPanel)
+        panel = self.panel
         self._panel_stale = False
         if panel.userid is not None:
             panel.show(panel.userid, self.store.of_user(panel.userid))
@@ -265,37 +271,37 @@ class PuptectApp(App[int]):
         self._redraw()
 
     def action_open_filter(self) -> None:
-        bar = self.query_one(FilterBar)
+        bar = self.filter_bar
         bar.add_class("-active")
         bar.focus()
 
     def action_back(self) -> None:
         """Escape: close the panel first, then clear the filter."""
-        panel = self.query_one(UserPanel)
+        panel = self.panel
         if panel.userid is not None:
             self._close_user_panel()
         elif not self.where.empty:
             self.apply_filter("")
 
     def action_open_user(self) -> None:
-        event = self.query_one(AlertsTable).selected_event()
+        event = self.table.selected_event()
         if event is None:
             self.notify("no row selected", severity="warning")
             return
-        panel = self.query_one(UserPanel)
+        panel = self.panel
         panel.show(event.userid, self.store.of_user(event.userid))
         panel.add_class("-open")
-        self.screen.add_class("-panel-open")
+        self.table.screen.add_class("-panel-open")
 
     def _close_user_panel(self) -> None:
-        panel = self.query_one(UserPanel)
+        panel = self.panel
         panel.userid = None
         panel.remove_class("-open")
-        self.screen.remove_class("-panel-open")
-        self.query_one(AlertsTable).focus()
+        self.table.screen.remove_class("-panel-open")
+        self.table.focus()
 
     def action_filter_user(self) -> None:
-        event = self.query_one(AlertsTable).selected_event()
+        event = self.table.selected_event()
         if event is None:
             self.notify("no row selected", severity="warning")
             return
@@ -307,13 +313,13 @@ class PuptectApp(App[int]):
         self._redraw()
 
     def action_toggle_stats(self) -> None:
-        pane = self.query_one(StatsPane)
+        pane = self.stats_pane
         pane.display = not pane.display
         if pane.display:
             pane.show(self.stats)
 
     def action_toggle_raw(self) -> None:
-        table = self.query_one(AlertsTable)
+        table = self.table
         table.raw_agents = not table.raw_agents
         table.redraw()
 
@@ -339,7 +345,7 @@ class PuptectApp(App[int]):
 
     def apply_filter(self, text: str) -> bool:
         """Show what ``text`` selects; a bad filter is refused with its reason."""
-        bar = self.query_one(FilterBar)
+        bar = self.filter_bar
         try:
             where = Filter.parse(text)
         except FilterError as error:
@@ -352,7 +358,7 @@ class PuptectApp(App[int]):
         bar.value = where.text
         bar.set_class(not where.empty, "-active")
         self._show_from_store()
-        self.query_one(AlertsTable).focus()
+        self.table.focus()
         self._redraw()
         return True
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import threading
+from pathlib import Path
 from types import SimpleNamespace
 
-from puptect_tui.detect.verdict import Reason, Verdict
+from puptect_tui.detect.verdict import Reason, Severity, Verdict
 from puptect_tui.enrich.reputation import Reputation
 from puptect_tui.events import Event, parse_address
+from puptect_tui.messages import Mailbox
+from puptect_tui.monitor import Counts, Summary
+from puptect_tui.settings import Settings
 
 START = 1625486569.0
 """2021-07-05T12:02:49Z, the first login of the seed."""
@@ -43,3 +50,62 @@ def make_event(
         place=SimpleNamespace(country=country, asn=None, network_name=None, block=""),
         verdict=Verdict.from_reasons([Reason(*reason) for reason in reasons]),
     )
+
+
+DATA = Path(__file__).parent / "data"
+SMALL_STREAM = DATA / "ui_small.jsonl"
+"""36 of the seed's logins, one broken line, and hostile agents and users."""
+SEED_BLOCKLIST = Path(__file__).parent.parent / "data" / "blocklist.txt"
+
+
+def ui_settings(**changes) -> Settings:
+    """The small stream at full speed, no DNS, the seed's listed addresses local."""
+    settings = Settings(
+        source=str(SMALL_STREAM),
+        speed=0,
+        dnsbl=False,
+        blocklists=[str(SEED_BLOCKLIST)],
+    )
+    return settings.merged(changes)
+
+
+class HeldMonitor:
+    """A monitor that reads nothing: the test puts events in the mailbox itself."""
+
+    def __init__(self, settings: Settings, listener: Mailbox):
+        self.settings = settings
+        self.mailbox = listener
+        self.speed = settings.speed
+        self.counts = Counts()
+        self.dnsbl_health = None
+        self.stopped = threading.Event()
+
+    def run(self) -> Summary:
+        self.stopped.wait()
+        return Summary(self.counts.events, self.counts.alerts, 0)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def deliver(self, *events: Event) -> None:
+        for event in events:
+            self.counts.events += 1
+            self.counts.alerts += event.verdict.severity >= Severity.MEDIUM
+            self.mailbox.on_event(event)
+
+
+async def replayed(pilot) -> None:
+    """Wait for the real monitor to read the whole stream and the app to show it."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert pilot.app.finished, pilot.app.failure
+
+
+def app_test(test):
+    """Run an ``async`` test on its own event loop, with no async test plugin."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run

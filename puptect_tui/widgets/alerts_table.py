@@ -143,6 +143,10 @@ class AlertsTable(DataTable):
         self._shown: list[Event] = []
         self._by_key: dict[str, Event] = {}
 
+    def event_at(self, row: int) -> Event:
+        """The event drawn in ``row``, counted from the top."""
+        return self._shown[row]
+
     def selected_event(self) -> Event | None:
         if not self._shown or self.cursor_row < 0:
             return None

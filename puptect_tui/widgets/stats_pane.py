@@ -64,10 +64,14 @@ class StatsPane(Horizontal):
                 yield Sparkline([], id="failure-rate")
         yield Static(id="tops")
 
+    shown_events: int | None = None
+    """How many events the figures on screen cover; None before the first."""
+
     def on_mount(self) -> None:
         self.border_title = "statistics"
 
     def show(self, stats: StreamStats) -> None:
+        self.shown_events = stats.events
         self.border_title = f"statistics · {stats.events:,} events"
         self.query_one("#describe", Static).update(describe_table(stats))
         self.query_one("#tops", Static).update(top_lines(stats))
