@@ -124,6 +124,6 @@ def test_a_version_common_in_the_stream_is_not_outdated():
 def test_versions_are_not_judged_before_the_family_is_known():
     ages = VersionAges(share=0.01, min_seen=200)
     for _ in range(199):
-        ages.add("Chrome", 120)
+        ages.judge(StandInAgent("new", "Chrome", "120"))
 
-    assert ages.older_share("Chrome", 49) is None
+    assert ages.judge(StandInAgent("old", "Chrome", "49")) is None

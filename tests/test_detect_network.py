@@ -106,8 +106,20 @@ def test_a_new_address_block_in_a_known_network_counts_little():
 
     verdict = score(detector, login(ip="198.51.101.7", at=later))
 
-    assert verdict.reasons[0].detail == "first login from 198.51.101.0/24"
+    assert verdict.reasons[0].detail == (
+        "first login from 198.51.101.0/24; before only 198.51.100.0/24"
+    )
     assert verdict.score < 10
+
+
+def test_a_new_block_is_the_usual_for_a_user_on_a_mobile_network():
+    detector = Detector()
+    for number in range(6):
+        score(detector, login(ip=f"100.64.{number}.9", at=number * 3600.0))
+
+    verdict = score(detector, login(ip="100.64.99.9", at=7 * 3600.0))
+
+    assert verdict.reasons == []
 
 
 def test_two_countries_within_the_hour_are_impossible_travel():
@@ -120,6 +132,16 @@ def test_two_countries_within_the_hour_are_impossible_travel():
     assert verdict.reasons[0].detail == (
         "login from BR 20 min after one from GB (198.51.100.10)"
     )
+
+
+def test_switching_between_two_known_countries_is_no_travel():
+    detector = Detector()
+    score(detector, login(at=0, country="GB"))
+    score(detector, login(ip="203.0.113.5", at=7200, country="NL"))
+
+    verdict = score(detector, login(at=7500, country="GB"))
+
+    assert "geo.impossible_travel" not in verdict.rules
 
 
 def test_two_countries_a_flight_apart_are_not():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-from puptect_tui.detect.windows import Seen, Tally
+from puptect_tui.detect.windows import Buckets, Seen, Tally
 
 if TYPE_CHECKING:
     from puptect_tui.detect.settings import DetectSettings
@@ -69,6 +69,7 @@ class UserBaseline:
         self.last_success = 0.0
         self.last_country: str | None = None
         self.last_ip = ""
+
         self.recent: deque[Event] = deque(maxlen=settings.recent_logins)
         self.reasons: dict[str, tuple[float, Reason]] = {}
         """The latest reason of each rule for this user, with its event time."""
@@ -83,27 +84,37 @@ class UserBaseline:
 
 
 class Crowd:
-    """Recent logins of many users sharing one agent string or one network."""
+    """Recent logins of many users sharing one agent string or one network.
 
-    __slots__ = ("failed_addresses", "failed_users", "outcomes")
+    Made at the first failure; from then on successes are counted too, so the
+    share of failures tells a stuffing run from a busy, healthy agent.
+    """
+
+    __slots__ = ("failed_addresses", "failed_users", "latest", "quiet", "successes")
 
     def __init__(self, settings: DetectSettings) -> None:
         span, limit = settings.stuffing_window, settings.window_entries
         self.failed_users = Tally(span, limit)
         self.failed_addresses = Tally(span, limit)
-        self.outcomes = Tally(span, limit)
-        """Every login, keyed by whether it failed."""
+        self.successes = Buckets(span)
+        self.latest = 0.0
+        self.quiet = False
+        """Checked since the last failure and found no stuffing."""
 
     def add(self, time: float, userid: str, ip: str, failed: bool) -> None:
-        self.outcomes.add(time, failed)
+        self.latest = time
         if failed:
+            self.quiet = False
             self.failed_users.add(time, userid)
             self.failed_addresses.add(time, ip)
+        else:
+            self.successes.add(time)
 
     @property
     def failure_share(self) -> float:
-        total = self.outcomes.total
-        return self.outcomes.count(True) / total if total else 0.0
+        failures = self.failed_users.total
+        total = failures + self.successes.total(self.latest)
+        return failures / total if total else 0.0
 
 
 class AddressActivity:

@@ -57,46 +57,51 @@ class Detector:
         """Logins whose agent starts ``Mozilla/`` and those starting ``mozilla/``."""
 
     def score(self, event: Event) -> Verdict:
-        """Judge one login, then learn from it. Never raises on odd input."""
+        """Judge one login, then learn from it. Never raises on odd input.
+
+        The usual login (a known user on their last device and network) takes
+        a short path: nothing about it can be new, so novelty is not checked.
+        """
         settings = self.settings
         time = event.time
-        userid = event.userid
-        ip = event.ip
         raw = event.useragent
         failed = event.success is False
-        user = self.users.get_or_make(userid)
+        user = self.users.get_or_make(event.userid)
         user.logins += 1
-        user.addresses.add(ip)
+        user.addresses.add(event.ip)
 
         reasons: list[Reason] = []
-        listed = self.reputation_reason(event)
-        if listed is not None:
-            reasons.append(listed)
+        reputation = event.reputation
+        if reputation is not None and (reputation.listings or reputation.local):
+            reasons.append(network.listed(reputation, settings))
         self._judge_agent(event, reasons)
 
         place = event.place
-        block = place.block if place is not None and place.block else None
-        if block is None:
-            block = network.block_of(event.address)
-        country = place.country if place is not None else None
-        asn = place.asn if place is not None else None
-
-        oddities = self._judge_novelty(event, user, block, asn, country, reasons)
-        if failed:
-            self._count_failure(user, userid, ip, raw, time)
+        if place is not None and place.block:
+            block, country, asn = place.block, place.country, place.asn
         else:
-            user.failed_from.expire(time)
-            user.failed_with.expire(time)
-        self._judge_failures(user, userid, ip, raw, block, failed, time, reasons)
+            block = network.block_of(event.address)
+            country = place.country if place is not None else None
+            asn = place.asn if place is not None else None
 
+        usual = raw in user.agents.values and block in user.blocks.values
+        oddities: list[str] = []
+        if not usual and user.successes >= settings.baseline_logins:
+            self._judge_novelty(event, user, block, asn, country, reasons, oddities)
+
+        if failed:
+            self._count_failure(user, event)
+        self._judge_failures(event, user, block, failed, reasons)
         if not failed:
             self._judge_success(event, user, country, oddities, reasons)
-            self._learn(user, event, block, asn, country)
+            self._learn(user, event, block, asn, country, usual)
 
+        user.recent.append(event)
+        if not reasons:
+            return Verdict()
         verdict = scoring.verdict(reasons, settings)
         for reason in verdict.reasons:
             user.reasons[reason.rule] = (time, reason)
-        user.recent.append(event)
         return verdict
 
     def reputation_reason(self, event: Event) -> Reason | None:
@@ -117,10 +122,13 @@ class Detector:
         if checks is None:
             checks = self._check_agent(raw)
         malformed, scripted = checks
-        if malformed is None and raw[:8] == "mozilla/":
-            malformed = self._lower_mozilla(raw)
-        if raw[:8] in ("Mozilla/", "mozilla/"):
-            self._mozilla[raw[0] == "m"] += 1
+        head = raw[:8]
+        if head == "Mozilla/":
+            self._mozilla[0] += 1
+        elif head == "mozilla/":
+            self._mozilla[1] += 1
+            if malformed is None:
+                malformed = self._lower_mozilla(raw)
         if malformed is not None:
             reasons.append(malformed)
         if scripted is not None:
@@ -128,9 +136,10 @@ class Detector:
 
         agent = event.agent
         if agent is not None:
-            outdated = self._outdated(agent)
+            outdated = self.versions.judge(agent)
             if outdated is not None:
-                reasons.append(outdated)
+                points = self.settings.points_outdated
+                reasons.append(Reason("agent.outdated", outdated, points))
 
     def _check_agent(self, raw: str) -> tuple[Reason | None, Reason | None]:
         settings = self.settings
@@ -158,34 +167,6 @@ class Detector:
         detail = f"lower-case Mozilla in {quoted(raw)}, unlike browsers"
         return Reason("agent.malformed", detail, self.settings.points_malformed)
 
-    def _outdated(self, agent) -> Reason | None:
-        """A browser or OS version older than nearly all of its family here."""
-        versions = self.versions
-        found: list[str] = []
-        for family, major in (
-            (agent.browser, agent.browser_major),
-            (agent.os, agent.os_major),
-        ):
-            if family is None or major is None:
-                continue
-            try:
-                number = int(major)
-            except (TypeError, ValueError):
-                continue
-            judged = versions.older_share(family, number)
-            versions.add(family, number)
-            if judged is None:
-                continue
-            share, newest = judged
-            if share <= self.settings.outdated_share and number < newest:
-                found.append(
-                    f"{family} {number} (newest here {newest}; "
-                    f"{share:.1%} of {family} logins as old)"
-                )
-        if not found:
-            return None
-        return Reason("agent.outdated", "; ".join(found), self.settings.points_outdated)
-
     def _judge_novelty(
         self,
         event: Event,
@@ -194,25 +175,20 @@ class Detector:
         asn: int | None,
         country: str | None,
         reasons: list[Reason],
-    ) -> list[str]:
-        """New device or network for an established user; returns what was new."""
-        settings = self.settings
-        if not user.established(settings):
-            return []
-
-        oddities: list[str] = []
+        oddities: list[str],
+    ) -> None:
+        """New device or network for an established user; notes what was new."""
         device = self._new_device(event, user)
         if device is not None:
             reasons.append(device)
             oddities.append("new device")
-        place = network.new_network(user, block, asn, country, settings)
+        place = network.new_network(user, block, asn, country, self.settings)
         if place is not None:
             reasons.append(place)
             oddities.append("new network")
         hour = int(event.time // 3600 % 24)
-        if sum(user.hours) >= 20 and not user.hours[hour]:
+        if user.successes >= 20 and not user.hours[hour]:
             oddities.append(f"at {hour:02d} h UTC, an hour the user never logs in")
-        return oddities
 
     def _new_device(self, event: Event, user: UserBaseline) -> Reason | None:
         """A device kind, device, OS or browser family new to the user.
@@ -247,23 +223,19 @@ class Detector:
             return None
         return Reason("user.new_device", "first login with " + "; ".join(new), points)
 
-    def _count_failure(
-        self, user: UserBaseline, userid: str, ip: str, raw: str, time: float
-    ) -> None:
+    def _count_failure(self, user: UserBaseline, event: Event) -> None:
+        time = event.time
         user.failures += 1
-        user.failed_from.add(time, ip)
-        user.failed_with.add(time, raw)
-        self.addresses.get_or_make(ip).failed_users.add(time, userid)
+        user.failed_from.add(time, event.ip)
+        user.failed_with.add(time, event.useragent)
+        self.addresses.get_or_make(event.ip).failed_users.add(time, event.userid)
 
     def _judge_failures(
         self,
+        event: Event,
         user: UserBaseline,
-        userid: str,
-        ip: str,
-        raw: str,
         block: str,
         failed: bool,
-        time: float,
         reasons: list[Reason],
     ) -> None:
         """The failure patterns this login belongs to.
@@ -273,9 +245,16 @@ class Detector:
         during an attack on their account is not the attack.
         """
         settings = self.settings
-        in_pattern = failed or user.failed_from.count(ip) or user.failed_with.count(raw)
-        if in_pattern:
-            found = auth.brute_force(user, userid, ip, settings)
+        time, ip, raw = event.time, event.ip, event.useragent
+        failed_from = user.failed_from
+        if failed_from.entries and not failed:
+            failed_from.expire(time)
+            user.failed_with.expire(time)
+        if failed or (
+            failed_from.entries
+            and (failed_from.count(ip) or user.failed_with.count(raw))
+        ):
+            found = auth.brute_force(user, event.userid, ip, settings)
             if found is not None:
                 reasons.append(found)
             found = auth.ip_hopping(user, settings)
@@ -289,19 +268,37 @@ class Detector:
             if found is not None:
                 reasons.append(found)
 
-        stuffing = None
-        for crowds, key, shared in (
-            (self.agent_crowds, raw, f"agent {quoted(raw)}"),
-            (self.network_crowds, block, f"addresses in {block}"),
-        ):
-            crowd = crowds.get_or_make(key) if failed else crowds.get(key)
-            if crowd is None:
-                continue
-            crowd.add(time, userid, ip, failed)
-            if stuffing is None:
-                stuffing = auth.credential_stuffing(crowd, shared, settings)
+        stuffing = self._judge_crowd(self.agent_crowds, raw, event, failed, None)
+        if stuffing is None:
+            stuffing = self._judge_crowd(
+                self.network_crowds, block, event, failed, block
+            )
         if stuffing is not None:
             reasons.append(stuffing)
+
+    def _judge_crowd(
+        self,
+        crowds: Recent[str, Crowd],
+        key: str,
+        event: Event,
+        failed: bool,
+        block: str | None,
+    ) -> Reason | None:
+        """Credential stuffing by one agent (``block`` None) or one network.
+
+        A crowd is made at its first failure. Once a check finds no stuffing,
+        only a new failure can change that, so successes skip the check.
+        """
+        crowd = crowds.get_or_make(key) if failed else crowds.get(key)
+        if crowd is None:
+            return None
+        crowd.add(event.time, event.userid, event.ip, failed)
+        if crowd.quiet or crowd.failed_users.distinct < self.settings.stuffing_users:
+            return None
+        shared = f"addresses in {block}" if block else f"agent {quoted(key)}"
+        found = auth.credential_stuffing(crowd, shared, event.time, self.settings)
+        crowd.quiet = found is None
+        return found
 
     def _judge_success(
         self,
@@ -312,19 +309,22 @@ class Detector:
         reasons: list[Reason],
     ) -> None:
         settings = self.settings
-        time, ip, raw = event.time, event.ip, event.useragent
-        found = auth.success_after_failures(user, oddities, settings)
-        if found is not None:
-            reasons.append(found)
-        found = network.impossible_travel(user, time, country, settings)
-        if found is not None:
-            reasons.append(found)
+        time, ip = event.time, event.ip
+        if user.failed_from.entries:
+            found = auth.success_after_failures(user, oddities, settings)
+            if found is not None:
+                reasons.append(found)
+        if country != user.last_country:
+            found = network.impossible_travel(user, time, country, settings)
+            if found is not None:
+                reasons.append(found)
 
-        shared = self.shared_logins.get_or_make((ip, raw))
+        shared = self.shared_logins.get_or_make((ip, event.useragent))
         shared.add(time, event.userid)
-        found = network.many_users(shared, ip, raw, settings)
-        if found is not None:
-            reasons.append(found)
+        if shared.distinct >= settings.many_users:
+            found = network.many_users(shared, ip, event.useragent, settings)
+            if found is not None:
+                reasons.append(found)
 
     def _learn(
         self,
@@ -333,20 +333,23 @@ class Detector:
         block: str,
         asn: int | None,
         country: str | None,
+        usual: bool,
     ) -> None:
         """Make this success's device and network part of the user's habits."""
         time = event.time
         user.successes += 1
         user.hours[int(time // 3600 % 24)] += 1
+        user.last_success = time
+        user.last_ip = event.ip
+        if usual:
+            return
+
         user.blocks.add(block)
         if asn is not None:
             user.networks.add(asn)
         if country is not None:
             user.countries.add(country)
             user.last_country = country
-        user.last_success = time
-        user.last_ip = event.ip
-
         user.agents.add(event.useragent)
         agent = event.agent
         if agent is None:

@@ -29,6 +29,9 @@ class DetectSettings:
     # Baselines.
     baseline_logins: int = 3
     """Logins a user needs before a new device or network counts as new."""
+    settled_blocks: int = 3
+    """A new /24 or /48 counts only for users whose successes came from this
+    many blocks or fewer; beyond, the user moves around and a new one is usual."""
     recent_logins: int = 20
     """Logins kept per user for the risk view."""
 

@@ -36,7 +36,8 @@ class Tally:
         counts[key] = counts.get(key, 0) + 1
         if len(entries) > self.limit:
             self._drop()
-        self.expire(time)
+        if entries[0][0] < time - self.span:
+            self.expire(time)
 
     def expire(self, now: float) -> None:
         """Forget entries older than the window as of ``now``."""
@@ -127,14 +128,63 @@ class Seen(Generic[Key]):
     def add(self, value: Key) -> bool:
         """Count ``value``; true when it was not among the kept values."""
         values = self.values
-        count = values.pop(value, 0)
-        if not count and len(values) >= self.limit:
-            del values[next(iter(values))]
-        values[value] = count + 1
-        return not count
+        if value in values:
+            values[value] += 1
+            return False
+        if len(values) >= self.limit:
+            self._make_room()
+        values[value] = 1
+        return True
+
+    def _make_room(self) -> None:
+        """Drop the oldest value, unless used again: that one waits a turn.
+
+        A value passed over has its count halved, so a habit from long ago
+        gives way in the end; a few turns at most keep this O(1).
+        """
+        values = self.values
+        for _ in range(4):
+            oldest = next(iter(values))
+            count = values.pop(oldest)
+            if count <= 1:
+                return
+            values[oldest] = count // 2
+        del values[next(iter(values))]
 
     def __contains__(self, value: object) -> bool:
         return value in self.values
 
     def __len__(self) -> int:
         return len(self.values)
+
+
+class Buckets:
+    """A count of events in the last ``span`` seconds, in a ring of time slices.
+
+    Cheaper than a :class:`Tally` when only the number matters: one index and
+    one increment per event; the count is exact to within one slice.
+    """
+
+    __slots__ = ("counts", "slices", "width")
+
+    def __init__(self, span: float, slices: int = 12) -> None:
+        self.width = span / slices
+        self.counts = [0] * slices
+        self.slices = [-1] * slices
+
+    def add(self, time: float) -> None:
+        index = int(time // self.width)
+        slot = index % len(self.counts)
+        if self.slices[slot] != index:
+            self.slices[slot] = index
+            self.counts[slot] = 0
+        self.counts[slot] += 1
+
+    def total(self, now: float) -> int:
+        newest = int(now // self.width)
+        oldest = newest - len(self.counts)
+        return sum(
+            count
+            for index, count in zip(self.slices, self.counts, strict=True)
+            if oldest < index <= newest
+        )

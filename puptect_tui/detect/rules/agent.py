@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from puptect_tui.enrich.agent import Agent
 
 SCRIPTED_TOKENS = (
     "python-requests",
@@ -115,31 +119,50 @@ def _quoted(text: str) -> str:
 class VersionAges:
     """How old one browser or OS version is compared with the rest of the stream.
 
-    Per family it counts the versions seen; a version older than all but a small
-    share of its family's logins is outdated. Tables of cumulative shares are
-    rebuilt every ``refresh`` logins of a family, so a lookup stays O(log n).
+    It counts logins per distinct agent string (one dict step per login) and,
+    every so often, turns the counts into per-family tables of versions: a
+    version older than all but a small share of its family's logins is
+    outdated. Judgements are cached per agent string until the next rebuild.
     """
 
-    __slots__ = ("counts", "families", "min_seen", "refresh", "share", "tables")
+    __slots__ = (
+        "limit",
+        "min_seen",
+        "next_rebuild",
+        "seen",
+        "share",
+        "tables",
+        "total",
+        "verdicts",
+    )
 
-    def __init__(self, share: float, min_seen: int, refresh: int = 256) -> None:
+    def __init__(self, share: float, min_seen: int, limit: int = 20_000) -> None:
         self.share = share
         self.min_seen = min_seen
-        self.refresh = refresh
-        self.counts: dict[str, Counter[int]] = {}
+        self.limit = limit
+        self.seen: dict[str, list] = {}
+        """Agent string to [logins, (family, major) pairs of browser and OS]."""
         self.tables: dict[str, tuple[list[int], list[float], int]] = {}
-        self.families = 64
+        self.verdicts: dict[str, str | None] = {}
+        self.total = 0
+        self.next_rebuild = 256
 
-    def add(self, family: str, major: int) -> None:
-        counts = self.counts.get(family)
-        if counts is None:
-            if len(self.counts) >= self.families * 4:
-                return
-            counts = self.counts[family] = Counter()
-        counts[major] += 1
-        seen = counts.total()
-        if seen >= self.min_seen and seen % self.refresh in (0, self.min_seen):
-            self._rebuild(family, counts)
+    def judge(self, agent: Agent) -> str | None:
+        """Count this login's agent; say which of its versions are outdated."""
+        raw = agent.raw
+        entry = self.seen.get(raw)
+        if entry is None and len(self.seen) < self.limit:
+            entry = self.seen[raw] = [0, _versions(agent)]
+        if entry is not None:
+            entry[0] += 1
+        self.total += 1
+        if self.total >= self.next_rebuild:
+            self._rebuild()
+
+        verdict = self.verdicts.get(raw, _UNJUDGED)
+        if verdict is _UNJUDGED:
+            verdict = self.verdicts[raw] = self._judge(_versions(agent))
+        return verdict
 
     def older_share(self, family: str, major: int) -> tuple[float, int] | None:
         """Share of the family's logins at this version or older, and the newest.
@@ -153,13 +176,56 @@ class VersionAges:
         index = bisect_right(majors, major)
         return (cumulative[index - 1] if index else 0.0), newest
 
-    def _rebuild(self, family: str, counts: Counter[int]) -> None:
-        total = counts.total()
-        majors = sorted(counts)
-        cumulative: list[float] = []
-        running = 0
-        for major in majors:
-            running += counts[major]
-            cumulative.append(running / total)
-        newest = majors[-1]
-        self.tables[family] = (majors, cumulative, newest)
+    def _judge(self, versions: tuple[tuple[str, int], ...]) -> str | None:
+        found: list[str] = []
+        for family, major in versions:
+            judged = self.older_share(family, major)
+            if judged is None:
+                continue
+            share, newest = judged
+            if share <= self.share and major < newest:
+                found.append(
+                    f"{family} {major} (newest here {newest}; "
+                    f"{share:.1%} of {family} logins as old)"
+                )
+        return "; ".join(found) or None
+
+    def _rebuild(self) -> None:
+        self.next_rebuild = self.total + min(self.total, 4096)
+        counts: dict[str, Counter[int]] = {}
+        for logins, versions in self.seen.values():
+            for family, major in versions:
+                counts.setdefault(family, Counter())[major] += logins
+
+        self.tables = {}
+        for family, majors in counts.items():
+            total = majors.total()
+            if total < self.min_seen:
+                continue
+            ordered = sorted(majors)
+            cumulative: list[float] = []
+            running = 0
+            for major in ordered:
+                running += majors[major]
+                cumulative.append(running / total)
+            self.tables[family] = (ordered, cumulative, ordered[-1])
+        self.verdicts.clear()
+
+
+_UNJUDGED = object()
+
+
+def _versions(agent: Agent) -> tuple[tuple[str, int], ...]:
+    """The (family, major version) of the browser and of the OS, where known."""
+    found = []
+    for family, major in (
+        (agent.browser, agent.browser_major),
+        (agent.os, agent.os_major),
+    ):
+        if family is None or major is None:
+            continue
+        try:
+            found.append((family, int(major)))
+        except (TypeError, ValueError):
+            continue
+    return tuple(found)

@@ -82,13 +82,15 @@ def password_spray(
 
 
 def credential_stuffing(
-    crowd: Crowd, shared: str, settings: DetectSettings
+    crowd: Crowd, shared: str, time: float, settings: DetectSettings
 ) -> Reason | None:
     """One agent or network failing across many users from many addresses.
 
     ``shared`` says what the logins have in common (``agent 'x'``, a network);
     a busy agent or network passes while most of its logins succeed.
     """
+    crowd.failed_users.expire(time)
+    crowd.failed_addresses.expire(time)
     users = crowd.failed_users.distinct
     if users < settings.stuffing_users:
         return None

@@ -49,7 +49,11 @@ def new_network(
     country: str | None,
     settings: DetectSettings,
 ) -> Reason | None:
-    """A country, network or address block the user's successes never came from."""
+    """A country, network or address block the user's successes never came from.
+
+    A new block in a known network only counts for a user who keeps to a few
+    blocks; for one on a mobile network a new block is the usual.
+    """
     new_country = country is not None and country not in user.countries
     new_asn = network is not None and network not in user.networks
     if new_country:
@@ -59,8 +63,8 @@ def new_network(
     elif new_asn:
         detail = f"first login from network AS{network}"
         points = settings.points_new_network
-    elif block not in user.blocks:
-        detail = f"first login from {block}"
+    elif block not in user.blocks and len(user.blocks) <= settings.settled_blocks:
+        detail = f"first login from {block}; before only {names(user.blocks.values, 3)}"
         points = settings.points_new_network // 2
     else:
         return None
@@ -73,10 +77,12 @@ def impossible_travel(
     """Two successes from two countries closer in time than travel allows.
 
     Only countries are known, so any two countries count as far apart; the
-    window is set for that (an hour by default).
+    window is set for that (an hour by default). A country the user has logged
+    in from before is no travel: a VPN or a border commute switches back and
+    forth every day.
     """
     last = user.last_country
-    if country is None or last is None or country == last:
+    if country is None or last is None or country in user.countries:
         return None
     elapsed = time - user.last_success
     if not 0 <= elapsed < settings.travel_window:
