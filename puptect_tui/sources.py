@@ -254,9 +254,13 @@ def _follow_file(
     successor: BinaryIO | None = None
     try:
         while stop is None or not stop.is_set():
-            chunk = watch.file.read(CHUNK_BYTES)
+            chunk = watch.read()
+            if chunk is None:
+                log.info("%s was truncated; reading it again from its start", path)
+                watch.restart()
+                splitter.restart()
+                continue
             if chunk:
-                watch.advance(chunk)
                 yield from splitter.feed(chunk, clock())
                 continue
 
@@ -270,13 +274,7 @@ def _follow_file(
 
             if _pause(stop, poll_interval):
                 return
-
-            change = watch.check()
-            if change == "truncated":
-                log.info("%s was truncated; reading it again from its start", path)
-                watch.restart()
-                splitter.restart()
-            elif change == "replaced":
+            if watch.replaced():
                 successor = _reopen(path)
     finally:
         watch.file.close()
@@ -302,32 +300,48 @@ def _reopen(path: Path) -> BinaryIO | None:
 
 
 class _Watch:
-    """One open file of a followed path, and how to tell that the path moved on."""
+    """One open file of a followed path, and how to tell that the path moved on.
+
+    Every read also fetches the last bytes already read, in the same call: if
+    they changed, the file was truncated or rewritten in place under us, even
+    when it is now longer than before.
+    """
 
     def __init__(self, path: Path, file: BinaryIO) -> None:
         self.path = path
         self.file = file
-        status = os.fstat(file.fileno())
+        self.descriptor = file.fileno()
+        status = os.fstat(self.descriptor)
         self.identity = (status.st_dev, status.st_ino)
         self.regular = stat.S_ISREG(status.st_mode)
-        self.modified = status.st_mtime_ns
         self.position = 0
         self.tail = b""
 
-    def advance(self, chunk: bytes) -> None:
+    def read(self) -> bytes | None:
+        """The next chunk (empty at the end); None when read bytes changed."""
+        tail = self.tail
+        start = self.position - len(tail)
+        data = os.pread(self.descriptor, CHUNK_BYTES + len(tail), start)
+        if not tail:
+            chunk = data
+        elif data.startswith(tail):
+            chunk = data[len(tail) :]
+        else:
+            return None
+
         self.position += len(chunk)
         if len(chunk) >= _TAIL_BYTES:
             self.tail = chunk[-_TAIL_BYTES:]
-        else:
-            self.tail = (self.tail + chunk)[-_TAIL_BYTES:]
+        elif chunk:
+            self.tail = (tail + chunk)[-_TAIL_BYTES:]
+        return chunk
 
     def restart(self) -> None:
-        self.file.seek(0)
         self.position = 0
         self.tail = b""
 
-    def check(self) -> str | None:
-        """``"replaced"``, ``"truncated"`` or None when the file only grew.
+    def replaced(self) -> bool:
+        """Whether the path now names another file.
 
         A missing path is no change: the file may be between a rename and the
         creation of its successor, and the writer may still append to it.
@@ -335,22 +349,8 @@ class _Watch:
         try:
             status = os.stat(self.path)
         except OSError:
-            return None
-        if (status.st_dev, status.st_ino) != self.identity:
-            return "replaced"
-        if status.st_size < self.position:
-            return "truncated"
-        if status.st_size == self.position and status.st_mtime_ns == self.modified:
-            return None
-
-        self.modified = status.st_mtime_ns
-        if self.tail and self._bytes_before_position() != self.tail:
-            return "truncated"  # rewritten in place, as long as before or longer
-        return None
-
-    def _bytes_before_position(self) -> bytes:
-        start = self.position - len(self.tail)
-        return os.pread(self.file.fileno(), len(self.tail), start)
+            return False
+        return (status.st_dev, status.st_ino) != self.identity
 
 
 class Pacer:

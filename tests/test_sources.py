@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import tracemalloc
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -364,3 +365,22 @@ def test_check_source_names_a_missing_file(tmp_path):
 
     with pytest.raises(OSError, match=r"cannot read .*absent\.jsonl: No such file"):
         check_source(missing)
+
+
+def test_follow_notices_a_rewrite_before_it_reaches_the_end(tmp_path):
+    """The reader is between two reads, not waiting at the end, when it happens."""
+    source = write(tmp_path / "live.jsonl", b"one\ntwo\n")
+    stop = threading.Event()
+    guard = threading.Timer(1.5, stop.set)  # a wrong reader ends, not hangs
+    guard.start()
+    lines = open_source(source, follow=True, stop=stop, poll_interval=0.01)
+    try:
+        assert numbered(islice(lines, 2)) == [(1, b"one"), (2, b"two")]
+
+        source.write_bytes(b"uno\ndos\ntres\n")  # same inode, longer than before
+
+        assert numbered(islice(lines, 3)) == [(3, b"uno"), (4, b"dos"), (5, b"tres")]
+    finally:
+        stop.set()
+        guard.cancel()
+    assert list(lines) == []
