@@ -41,6 +41,7 @@ class UserBaseline:
         "recent",
         "successes",
         "systems",
+        "travels",
     )
 
     def __init__(self, settings: DetectSettings) -> None:
@@ -60,6 +61,8 @@ class UserBaseline:
         self.countries: Seen[str] = Seen()
         self.addresses: Seen[str] = Seen(32)
         """Every address the user's logins came from, failed ones too."""
+        self.travels: Seen[tuple[str, str]] = Seen(8)
+        """Pairs of countries the user switched between quickly, without alarm."""
         self.hours = [0] * 24
         """Successful logins per hour of the day (UTC)."""
         self.failed_from = Tally(settings.failure_window, settings.window_entries)

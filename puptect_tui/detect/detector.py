@@ -66,7 +66,8 @@ class Detector:
         time = event.time
         raw = event.useragent
         failed = event.success is False
-        user = self.users.get_or_make(event.userid)
+        userid = event.userid
+        user = self.users.get_or_make(userid)
         user.logins += 1
         user.addresses.add(event.ip)
 
@@ -74,7 +75,7 @@ class Detector:
         reputation = event.reputation
         if reputation is not None and (reputation.listings or reputation.local):
             reasons.append(network.listed(reputation, settings))
-        self._judge_agent(event, reasons)
+        self._judge_agent(event, failed, reasons)
 
         place = event.place
         if place is not None and place.block:
@@ -91,17 +92,20 @@ class Detector:
 
         if failed:
             self._count_failure(user, event)
+            if "new device" in oddities and "new network" in oddities:
+                detail = f"failed login from a device and a network new to {userid}"
+                points = settings.points_unfamiliar_failure
+                reasons.append(Reason("auth.unfamiliar_failure", detail, points))
         self._judge_failures(event, user, block, failed, reasons)
         if not failed:
             self._judge_success(event, user, country, oddities, reasons)
-            self._learn(user, event, block, asn, country, usual)
 
         user.recent.append(event)
-        if not reasons:
-            return Verdict()
-        verdict = scoring.verdict(reasons, settings)
+        verdict = scoring.verdict(reasons, settings) if reasons else Verdict()
         for reason in verdict.reasons:
             user.reasons[reason.rule] = (time, reason)
+        if not failed and verdict.score < settings.learn_below:
+            self._learn(user, event, block, asn, country, usual)
         return verdict
 
     def reputation_reason(self, event: Event) -> Reason | None:
@@ -115,8 +119,12 @@ class Detector:
             return None
         return user_risk(userid, user)
 
-    def _judge_agent(self, event: Event, reasons: list[Reason]) -> None:
-        """Forged, scripted and outdated agents; the string checks are cached."""
+    def _judge_agent(self, event: Event, failed: bool, reasons: list[Reason]) -> None:
+        """Forged, scripted and outdated agents; the string checks are cached.
+
+        A forged or scripted agent that also fails to log in is no developer
+        trying a tool on their own account: it weighs more.
+        """
         raw = event.useragent
         checks = self._agent_checks.get(raw)
         if checks is None:
@@ -129,10 +137,16 @@ class Detector:
             self._mozilla[1] += 1
             if malformed is None:
                 malformed = self._lower_mozilla(raw)
-        if malformed is not None:
-            reasons.append(malformed)
-        if scripted is not None:
-            reasons.append(scripted)
+        for found in (malformed, scripted):
+            if found is None:
+                continue
+            if failed:
+                found = Reason(
+                    found.rule,
+                    found.detail + "; the login failed",
+                    found.points + self.settings.points_agent_failed,
+                )
+            reasons.append(found)
 
         agent = event.agent
         if agent is not None:
@@ -337,6 +351,11 @@ class Detector:
     ) -> None:
         """Make this success's device and network part of the user's habits."""
         time = event.time
+        last = user.last_country
+        if country is not None and last is not None and country != last:
+            if time - user.last_success < self.settings.travel_window:
+                user.travels.add((min(country, last), max(country, last)))
+            user.last_country = country
         user.successes += 1
         user.hours[int(time // 3600 % 24)] += 1
         user.last_success = time

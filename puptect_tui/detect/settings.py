@@ -32,6 +32,9 @@ class DetectSettings:
     settled_blocks: int = 3
     """A new /24 or /48 counts only for users whose successes came from this
     many blocks or fewer; beyond, the user moves around and a new one is usual."""
+    learn_below: int = 35
+    """Successes scoring this or more are not learned as the user's habits, so
+    an attacker's device never becomes familiar by logging in."""
     recent_logins: int = 20
     """Logins kept per user for the risk view."""
 
@@ -83,7 +86,13 @@ class DetectSettings:
     points_listed_local: int = 35
     """Points for an address on one of the team's own blocklists."""
     points_malformed: int = 25
+    """Points for a misspelled or ill-formed agent."""
     points_scripted: int = 25
+    """Points for an automation client's agent."""
+    points_agent_failed: int = 10
+    """Added to a forged or scripted agent's points when its login failed."""
+    points_unfamiliar_failure: int = 15
+    """Points for a failure from a device and a network both new to the user."""
     points_outdated: int = 10
     points_new_device: int = 10
     """Points for a new device, OS or browser family; a new device kind adds 5."""

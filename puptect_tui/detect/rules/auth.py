@@ -120,11 +120,15 @@ def success_after_failures(
 
     ``oddities`` are what makes the success unusual for this user (a new device,
     a new network); failures from several addresses count as odd by themselves.
-    Three typos and then a success from the usual laptop give no reason.
+    Three typos and then a success from the usual laptop give no reason; from
+    a device and a network both new, one failure fewer is enough.
     """
     failed_from = user.failed_from
     failures = failed_from.total
-    if failures < settings.success_failures:
+    needed = settings.success_failures
+    if "new device" in oddities and "new network" in oddities:
+        needed -= 1
+    if failures < needed:
         return None
     odd = list(oddities)
     if failed_from.distinct > 1:

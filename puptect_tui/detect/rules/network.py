@@ -77,12 +77,14 @@ def impossible_travel(
     """Two successes from two countries closer in time than travel allows.
 
     Only countries are known, so any two countries count as far apart; the
-    window is set for that (an hour by default). A country the user has logged
-    in from before is no travel: a VPN or a border commute switches back and
-    forth every day.
+    window is set for that (an hour by default). A switch between two countries
+    the user has made before without alarm is no travel: a VPN or a border
+    commute switches back and forth every day.
     """
     last = user.last_country
-    if country is None or last is None or country in user.countries:
+    if country is None or last is None or country == last:
+        return None
+    if (min(country, last), max(country, last)) in user.travels:
         return None
     elapsed = time - user.last_success
     if not 0 <= elapsed < settings.travel_window:
