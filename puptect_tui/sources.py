@@ -252,6 +252,7 @@ def _follow_file(
         return
 
     successor: BinaryIO | None = None
+    unreadable = False
     try:
         while stop is None or not stop.is_set():
             chunk = watch.read()
@@ -275,7 +276,8 @@ def _follow_file(
             if _pause(stop, poll_interval):
                 return
             if watch.replaced():
-                successor = _reopen(path)
+                successor = _reopen(path, complain=not unreadable)
+                unreadable = successor is None
     finally:
         watch.file.close()
         if successor is not None:
@@ -290,12 +292,16 @@ def _pause(stop: threading.Event | None, seconds: float) -> bool:
     return stop.wait(seconds)
 
 
-def _reopen(path: Path) -> BinaryIO | None:
-    """The file now at ``path``, or None when it vanished again in between."""
+def _reopen(path: Path, complain: bool) -> BinaryIO | None:
+    """The file now at ``path``, or None while it cannot be opened.
+
+    Said once per stretch of failures, not at every poll.
+    """
     try:
         return open(path, "rb", buffering=0)
     except OSError as error:
-        log.warning("cannot read the new %s yet: %s", path, _reason(error))
+        if complain:
+            log.warning("cannot read the new %s yet: %s", path, _reason(error))
         return None
 
 

@@ -344,6 +344,24 @@ def test_follow_waits_out_a_missing_path_and_reads_the_new_file(tmp_path, follow
     assert reader.nothing_more()
 
 
+def test_follow_retries_a_successor_it_cannot_open_and_says_so_once(
+    tmp_path, follow, caplog
+):
+    source = write(tmp_path / "live.jsonl", b"old-1\n")
+    reader = follow(source)
+    assert reader.take(1) == [(1, b"old-1")]
+
+    source.rename(tmp_path / "live.jsonl.1")
+    source.mkdir()  # something unreadable now stands at the path
+    time.sleep(0.1)  # several polls fail to open it
+    source.rmdir()
+    write(source, b"new-1\n")
+
+    assert reader.take(1) == [(2, b"new-1")]
+    complaints = [r.message for r in caplog.records if "cannot read" in r.message]
+    assert complaints == [f"cannot read the new {source} yet: Is a directory"]
+
+
 def test_follow_ends_promptly_when_stopped(tmp_path):
     source = write(tmp_path / "quiet.jsonl", b"one\n")
     reader = Follower(source, poll_interval=0.05)
