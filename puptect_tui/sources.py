@@ -430,15 +430,18 @@ class Pacer:
     def _place(self, event_time: float) -> bool:
         """Anchor or shift the schedule for this event; False when it is due now."""
         latest = self._latest
-        if latest is None or event_time > latest:
+        if latest is None:  # the first event: the schedule starts here
             self._latest = event_time
-        if self._anchor is None:
-            start = event_time if latest is None else latest
-            self._anchor = (self._clock(), start, self._speed)
-            if latest is None:
-                return False
+            self._anchor = (self._clock(), event_time, self._speed)
+            return False
+        if event_time > latest:
+            self._latest = event_time
+        if self._speed == 0:  # set to 0 since wait_for looked
+            return False
+        if self._anchor is None:  # pacing resumes from where the replay stands
+            self._anchor = (self._clock(), latest, self._speed)
 
-        gap = event_time - (latest if latest is not None else event_time)
+        gap = event_time - latest
         if self.max_gap is not None and gap > self.max_gap:
             wall, recorded, speed = self._anchor
             self._anchor = (wall, recorded + gap - self.max_gap, speed)
