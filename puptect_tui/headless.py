@@ -30,7 +30,7 @@ _json = msgspec.json.Encoder()
 class HeadlessWriter:
     """Writes alerts (or every event) as their verdicts become final."""
 
-    def __init__(self, settings: Settings, out: TextIO = sys.stdout):
+    def __init__(self, settings: Settings, out: TextIO):
         self.settings = settings
         self.out = out
         self.monitor = Monitor(settings, listener=self)
@@ -157,12 +157,16 @@ def format_summary(summary: Summary, health: object | None = None) -> str:
     return escape_control("\n".join(lines)).replace("\\x0a", "\n")
 
 
-def run_headless(settings: Settings, out: TextIO = sys.stdout, err=sys.stderr) -> int:
+def run_headless(
+    settings: Settings, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run to the end of the source (or a signal) and print the summary.
 
     Ctrl+C and SIGTERM stop reading; what was read is written and summarised,
     so a stopped run still says what it saw.
     """
+    out = out or sys.stdout
+    err = err or sys.stderr
     writer = HeadlessWriter(settings, out)
     stopped_by = _stop_on_signals(writer.monitor)
     try:

@@ -8,7 +8,6 @@ DNS server delays a verdict, never the stream.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 
@@ -22,8 +21,6 @@ from puptect_tui.enrich.geo import Geo
 from puptect_tui.enrich.reputation import Reputation
 from puptect_tui.events import Event
 from puptect_tui.settings import Settings, SettingsError
-
-log = logging.getLogger(__name__)
 
 LateAnswer = Callable[[Event, Verdict], None]
 """Called from the DNS thread with the rescored event and its verdict before."""
@@ -99,18 +96,11 @@ def _detect_settings(settings: Settings) -> DetectSettings:
 
 
 def _load_blocklists(paths: list[str]) -> list[Blocklist]:
-    lists = []
-    for path in paths:
-        try:
-            blocklist = Blocklist.load(path)
-        except OSError as error:
-            raise SettingsError(
-                f"cannot read blocklist {path}: {error.strerror or error}"
-            ) from None
-        for number, text in blocklist.bad_lines[:5]:
-            log.warning("blocklist %s:%d: ignored %r", path, number, text)
-        lists.append(blocklist)
-    return lists
+    """Each list is loaded once; it logs its own unreadable lines."""
+    try:
+        return [Blocklist.load(path) for path in paths]
+    except OSError as error:
+        raise SettingsError(str(error)) from None
 
 
 def _open_geo(asn_db: str | None) -> Geo:
