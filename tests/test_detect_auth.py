@@ -6,6 +6,7 @@ from detect_factory import LAPTOP, WINDOWS, habits, login, score
 
 from puptect_tui.detect.detector import Detector
 from puptect_tui.detect.settings import DetectSettings
+from puptect_tui.detect.verdict import Severity
 
 
 def test_brute_force_counts_failures_for_one_user_from_one_address():
@@ -178,3 +179,39 @@ def test_success_after_typos_from_a_new_device_and_network_is_explained():
     reason = next(r for r in verdict.reasons if r.rule == "auth.success_after_failures")
     assert "new device" in reason.detail
     assert "new network" in reason.detail
+
+
+def test_a_failure_then_a_success_from_a_country_never_seen_is_raised():
+    detector = Detector()
+    later = habits(detector, "carol")
+    score(detector, login("carol", "203.0.113.50", at=later, failed=True, country="VN"))
+
+    verdict = score(
+        detector, login("carol", "203.0.113.50", at=later + 60, country="VN")
+    )
+
+    assert "auth.success_after_failures" in verdict.rules
+    assert verdict.severity >= Severity.MEDIUM
+
+
+def test_a_holiday_login_from_a_new_country_without_failures_stays_low():
+    detector = Detector()
+    later = habits(detector, "carol")
+
+    verdict = score(detector, login("carol", "203.0.113.50", at=later, country="VN"))
+
+    assert verdict.rules == ["user.new_network"]
+    assert verdict.severity == Severity.LOW
+
+
+def test_an_attackers_success_is_not_learned_as_the_users_habit():
+    detector = Detector()
+    later = habits(detector, "carol")
+    score(detector, login("carol", "203.0.113.50", at=later, failed=True, country="VN"))
+    score(detector, login("carol", "203.0.113.50", at=later + 60, country="VN"))
+
+    again = score(
+        detector, login("carol", "203.0.113.50", at=later + 3600, country="VN")
+    )
+
+    assert "user.new_network" in again.rules

@@ -92,8 +92,15 @@ class Detector:
 
         if failed:
             self._count_failure(user, event)
-            if "new device" in oddities and "new network" in oddities:
-                detail = f"failed login from a device and a network new to {userid}"
+            if "new country" in oddities or (
+                "new device" in oddities and "new network" in oddities
+            ):
+                where = (
+                    "a country"
+                    if "new device" not in oddities
+                    else "a device and a network"
+                )
+                detail = f"failed login from {where} new to {userid}"
                 points = settings.points_unfamiliar_failure
                 reasons.append(Reason("auth.unfamiliar_failure", detail, points))
         self._judge_failures(event, user, block, failed, reasons)
@@ -200,6 +207,8 @@ class Detector:
         if place is not None:
             reasons.append(place)
             oddities.append("new network")
+            if country is not None and country not in user.countries:
+                oddities.append("new country")
         hour = int(event.time // 3600 % 24)
         if user.successes >= 20 and not user.hours[hour]:
             oddities.append(f"at {hour:02d} h UTC, an hour the user never logs in")

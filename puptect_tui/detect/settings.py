@@ -92,7 +92,7 @@ class DetectSettings:
     points_agent_failed: int = 10
     """Added to a forged or scripted agent's points when its login failed."""
     points_unfamiliar_failure: int = 15
-    """Points for a failure from a device and a network both new to the user."""
+    """Points for a failure from a new country, or a new device and network."""
     points_outdated: int = 10
     points_new_device: int = 10
     """Points for a new device, OS or browser family; a new device kind adds 5."""

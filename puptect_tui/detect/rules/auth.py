@@ -121,16 +121,19 @@ def success_after_failures(
     ``oddities`` are what makes the success unusual for this user (a new device,
     a new network); failures from several addresses count as odd by themselves.
     Three typos and then a success from the usual laptop give no reason; from
-    a device and a network both new, one failure fewer is enough.
+    a device and a network both new, one failure fewer is enough, and from a
+    country the user never logged in from, a single failure is.
     """
     failed_from = user.failed_from
     failures = failed_from.total
     needed = settings.success_failures
-    if "new device" in oddities and "new network" in oddities:
+    if "new country" in oddities:
+        needed = 1
+    elif "new device" in oddities and "new network" in oddities:
         needed -= 1
     if failures < needed:
         return None
-    odd = list(oddities)
+    odd = [oddity for oddity in oddities if oddity != "new country"]
     if failed_from.distinct > 1:
         odd.append(f"failures came from {failed_from.distinct} addresses")
     if not odd:
