@@ -107,19 +107,21 @@ class StreamStats:
 
     def _count_second(self, second: int, failed: bool) -> None:
         seconds = self._seconds
-        if seconds and seconds[-1][0] == second:
-            bucket = seconds[-1]
-        elif seconds and second < seconds[-1][0]:
+        last = seconds[-1][0] if seconds else None
+        if last is None or second > last + RATE_SECONDS:
+            seconds.clear()
+        elif second < last:
             bucket = _bucket_for(seconds, second)
-            if bucket is None:
-                return
-        else:
-            if seconds:
-                last = seconds[-1][0]
-                for gap in range(last + 1, min(second, last + RATE_SECONDS + 1)):
-                    seconds.append([gap, 0, 0])
-            bucket = [second, 0, 0]
-            seconds.append(bucket)
+            if bucket is not None:
+                bucket[1] += 1
+                bucket[2] += failed
+            return
+        elif second > last:
+            for quiet in range(last + 1, second):
+                seconds.append([quiet, 0, 0])
+        if not seconds or seconds[-1][0] != second:
+            seconds.append([second, 0, 0])
+        bucket = seconds[-1]
         bucket[1] += 1
         bucket[2] += failed
 
