@@ -40,6 +40,8 @@ class HeadlessWriter:
         self._since_stats = 0
         self._last_answer = time.monotonic()
         self.interrupted = False
+        # A live run flushes every line, so a pipe sees alerts as they happen.
+        self.live = settings.follow or settings.speed > 0
 
     # Listener: the monitor calls these from its threads.
 
@@ -112,6 +114,8 @@ class HeadlessWriter:
             else:
                 self.out.write(format_event(event, self.monitor.is_alert(event)) + "\n")
             self.written += 1
+            if self.live:
+                self.out.flush()
         self._since_stats += 1
         if self._since_stats >= self.settings.stats_every:
             self._since_stats = 0
