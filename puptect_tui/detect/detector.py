@@ -38,11 +38,11 @@ class Detector:
         self.addresses: Recent[str, AddressActivity] = Recent(
             settings.max_addresses, lambda: AddressActivity(settings)
         )
-        self.shared_logins: Recent[tuple[str, str], Tally] = Recent(
-            settings.max_addresses,
-            lambda: Tally(settings.many_users_window, settings.window_entries),
+        self.shared_logins: Recent[tuple[str, str], Tally | tuple[str, float]] = Recent(
+            settings.max_addresses, tuple
         )
-        """Users logged in per address and agent (many users)."""
+        """Users logged in per address and agent (many users): the one user and
+        the time, or a window once there are more."""
         self.agent_crowds: Recent[str, Crowd] = Recent(
             settings.max_agents, lambda: Crowd(settings)
         )
@@ -59,17 +59,22 @@ class Detector:
     def score(self, event: Event) -> Verdict:
         """Judge one login, then learn from it. Never raises on odd input.
 
-        The usual login (a known user on their last device and network) takes
-        a short path: nothing about it can be new, so novelty is not checked.
+        The usual login (a known user on a known device and network) takes a
+        short path: nothing about it can be new, so novelty is not checked.
+        This method runs for every event; what it does per event is kept to
+        dictionary steps, and everything rarer lives in the methods it calls.
         """
         settings = self.settings
-        time = event.time
         raw = event.useragent
+        ip = event.ip
         failed = event.success is False
-        userid = event.userid
-        user = self.users.get_or_make(userid)
+        user = self.users.get_or_make(event.userid)
         user.logins += 1
-        user.addresses.add(event.ip)
+        addresses = user.addresses.values
+        if ip in addresses:
+            addresses[ip] += 1
+        else:
+            user.addresses.add(ip)
 
         reasons: list[Reason] = []
         reputation = event.reputation
@@ -91,26 +96,18 @@ class Detector:
             self._judge_novelty(event, user, block, asn, country, reasons, oddities)
 
         if failed:
-            self._count_failure(user, event)
-            if "new country" in oddities or (
-                "new device" in oddities and "new network" in oddities
-            ):
-                where = (
-                    "a country"
-                    if "new device" not in oddities
-                    else "a device and a network"
-                )
-                detail = f"failed login from {where} new to {userid}"
-                points = settings.points_unfamiliar_failure
-                reasons.append(Reason("auth.unfamiliar_failure", detail, points))
-        self._judge_failures(event, user, block, failed, reasons)
-        if not failed:
-            self._judge_success(event, user, country, oddities, reasons)
+            self._judge_failure(event, user, block, oddities, reasons)
+        else:
+            self._judge_success(event, user, block, country, oddities, reasons)
 
         user.recent.append(event)
-        verdict = scoring.verdict(reasons, settings) if reasons else Verdict()
+        if not reasons:
+            if not failed:
+                self._learn(user, event, block, asn, country, usual)
+            return Verdict()
+        verdict = scoring.verdict(reasons, settings)
         for reason in verdict.reasons:
-            user.reasons[reason.rule] = (time, reason)
+            user.reasons[reason.rule] = (event.time, reason)
         if not failed and verdict.score < settings.learn_below:
             self._learn(user, event, block, asn, country, usual)
         return verdict
@@ -246,79 +243,71 @@ class Detector:
             return None
         return Reason("user.new_device", "first login with " + "; ".join(new), points)
 
-    def _count_failure(self, user: UserBaseline, event: Event) -> None:
-        time = event.time
-        user.failures += 1
-        user.failed_from.add(time, event.ip)
-        user.failed_with.add(time, event.useragent)
-        self.addresses.get_or_make(event.ip).failed_users.add(time, event.userid)
-
-    def _judge_failures(
+    def _judge_failure(
         self,
         event: Event,
         user: UserBaseline,
         block: str,
-        failed: bool,
+        oddities: list[str],
         reasons: list[Reason],
     ) -> None:
-        """The failure patterns this login belongs to.
-
-        A success counts as part of a pattern only when it shares the address or
-        agent of the failures; the real user logging in from their own laptop
-        during an attack on their account is not the attack.
-        """
+        """Count a failure everywhere, then every failure pattern it is part of."""
         settings = self.settings
-        time, ip, raw = event.time, event.ip, event.useragent
-        failed_from = user.failed_from
-        if failed_from.entries and not failed:
-            failed_from.expire(time)
-            user.failed_with.expire(time)
-        if failed or (
-            failed_from.entries
-            and (failed_from.count(ip) or user.failed_with.count(raw))
+        time, ip, raw, userid = event.time, event.ip, event.useragent, event.userid
+        user.failures += 1
+        user.failed_from.add(time, ip)
+        user.failed_with.add(time, raw)
+        activity = self.addresses.get_or_make(ip)
+        activity.failed_users.add(time, userid)
+
+        if "new country" in oddities or (
+            "new device" in oddities and "new network" in oddities
         ):
-            found = auth.brute_force(user, event.userid, ip, settings)
-            if found is not None:
-                reasons.append(found)
-            found = auth.ip_hopping(user, settings)
-            if found is not None:
-                reasons.append(found)
-
-        activity = self.addresses.get(ip)
-        if activity is not None:
-            activity.failed_users.expire(time)
-            found = auth.password_spray(activity.failed_users, ip, settings)
-            if found is not None:
-                reasons.append(found)
-
-        stuffing = self._judge_crowd(self.agent_crowds, raw, event, failed, None)
-        if stuffing is None:
-            stuffing = self._judge_crowd(
-                self.network_crowds, block, event, failed, block
+            where = (
+                "a country"
+                if "new device" not in oddities
+                else "a device and a network"
             )
+            detail = f"failed login from {where} new to {userid}"
+            points = settings.points_unfamiliar_failure
+            reasons.append(Reason("auth.unfamiliar_failure", detail, points))
+        self._judge_user_patterns(user, userid, ip, reasons)
+        found = auth.password_spray(activity.failed_users, ip, settings)
+        if found is not None:
+            reasons.append(found)
+
+        stuffing = self._judge_crowd(self.agent_crowds.get_or_make(raw), event, None)
+        if stuffing is None:
+            crowd = self.network_crowds.get_or_make(block)
+            stuffing = self._judge_crowd(crowd, event, block)
         if stuffing is not None:
             reasons.append(stuffing)
 
+    def _judge_user_patterns(
+        self, user: UserBaseline, userid: str, ip: str, reasons: list[Reason]
+    ) -> None:
+        settings = self.settings
+        found = auth.brute_force(user, userid, ip, settings)
+        if found is not None:
+            reasons.append(found)
+        found = auth.ip_hopping(user, settings)
+        if found is not None:
+            reasons.append(found)
+
     def _judge_crowd(
-        self,
-        crowds: Recent[str, Crowd],
-        key: str,
-        event: Event,
-        failed: bool,
-        block: str | None,
+        self, crowd: Crowd, event: Event, block: str | None
     ) -> Reason | None:
         """Credential stuffing by one agent (``block`` None) or one network.
 
         A crowd is made at its first failure. Once a check finds no stuffing,
         only a new failure can change that, so successes skip the check.
         """
-        crowd = crowds.get_or_make(key) if failed else crowds.get(key)
-        if crowd is None:
-            return None
+        failed = event.success is False
         crowd.add(event.time, event.userid, event.ip, failed)
         if crowd.quiet or crowd.failed_users.distinct < self.settings.stuffing_users:
             return None
-        shared = f"addresses in {block}" if block else f"agent {quoted(key)}"
+        raw = event.useragent
+        shared = f"addresses in {block}" if block else f"agent {quoted(raw)}"
         found = auth.credential_stuffing(crowd, shared, event.time, self.settings)
         crowd.quiet = found is None
         return found
@@ -327,27 +316,81 @@ class Detector:
         self,
         event: Event,
         user: UserBaseline,
+        block: str,
         country: str | None,
         oddities: list[str],
         reasons: list[Reason],
     ) -> None:
+        """A success: after failures, far from the last, or one of many users.
+
+        A success counts as part of the user's failure pattern only when it
+        shares the address or agent of the failures; the real user logging in
+        from their own laptop during an attack on their account is not it.
+        """
         settings = self.settings
-        time, ip = event.time, event.ip
-        if user.failed_from.entries:
-            found = auth.success_after_failures(user, oddities, settings)
-            if found is not None:
-                reasons.append(found)
+        time, ip, raw = event.time, event.ip, event.useragent
+        failed_from = user.failed_from
+        if failed_from.entries:
+            failed_from.expire(time)
+            user.failed_with.expire(time)
+            if failed_from.count(ip) or user.failed_with.count(raw):
+                self._judge_user_patterns(user, event.userid, ip, reasons)
+            if failed_from.entries:
+                found = auth.success_after_failures(user, oddities, settings)
+                if found is not None:
+                    reasons.append(found)
         if country != user.last_country:
             found = network.impossible_travel(user, time, country, settings)
             if found is not None:
                 reasons.append(found)
 
-        shared = self.shared_logins.get_or_make((ip, event.useragent))
-        shared.add(time, event.userid)
-        if shared.distinct >= settings.many_users:
-            found = network.many_users(shared, ip, event.useragent, settings)
+        activity = self.addresses.items.get(ip)
+        if activity is not None and activity.failed_users.entries:
+            activity.failed_users.expire(time)
+            found = auth.password_spray(activity.failed_users, ip, settings)
             if found is not None:
                 reasons.append(found)
+        crowd = self.agent_crowds.items.get(raw)
+        stuffing = None if crowd is None else self._judge_crowd(crowd, event, None)
+        if stuffing is None:
+            crowd = self.network_crowds.items.get(block)
+            if crowd is not None:
+                stuffing = self._judge_crowd(crowd, event, block)
+        if stuffing is not None:
+            reasons.append(stuffing)
+
+        shared = self._shared_login(ip, raw, event.userid, time)
+        if shared is not None and shared.distinct >= settings.many_users:
+            found = network.many_users(shared, ip, raw, settings)
+            if found is not None:
+                reasons.append(found)
+
+    def _shared_login(
+        self, ip: str, raw: str, userid: str, time: float
+    ) -> Tally | None:
+        """Users logged in lately from this address with this agent.
+
+        Nearly every address and agent serve one user: those keep only that
+        user and the time, and get a window once a second user shows up.
+        """
+        key = (ip, raw)
+        items = self.shared_logins.items
+        seen = items.get(key)
+        if seen is None or type(seen) is tuple:
+            if (
+                seen is None
+                or seen[0] == userid
+                or time - seen[1] > self.settings.many_users_window
+            ):
+                if seen is None and len(items) >= self.shared_logins.limit:
+                    del items[next(iter(items))]
+                items[key] = (userid, time)
+                return None
+            tally = Tally(self.settings.many_users_window, self.settings.window_entries)
+            tally.add(seen[1], seen[0])
+            items[key] = seen = tally
+        seen.add(time, userid)
+        return seen
 
     def _learn(
         self,

@@ -105,6 +105,19 @@ class Recent(Generic[Key, Value]):
         items[key] = value
         return value
 
+    def make_if_missing(self, key: Key) -> Value:
+        """Like ``get_or_make`` without marking use: the oldest made goes first.
+
+        Half the cost, for maps where an entry's age matters more than its use.
+        """
+        items = self.items
+        value = items.get(key)
+        if value is None:
+            if len(items) >= self.limit:
+                del items[next(iter(items))]
+            value = items[key] = self.make()
+        return value
+
     def get(self, key: Key) -> Value | None:
         """Look without marking the entry as used."""
         return self.items.get(key)
