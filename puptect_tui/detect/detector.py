@@ -297,14 +297,19 @@ class Detector:
     def _judge_crowd(
         self, crowd: Crowd, event: Event, block: str | None
     ) -> Reason | None:
-        """Credential stuffing by one agent (``block`` None) or one network.
+        """Count a failure in a crowd and check it for credential stuffing.
 
-        A crowd is made at its first failure. Once a check finds no stuffing,
-        only a new failure can change that, so successes skip the check.
+        ``block`` is None for the crowd of one agent. A crowd is made at its
+        first failure; once a check finds no stuffing, only a new failure can
+        change that, so successes skip the check.
         """
-        failed = event.success is False
-        crowd.add(event.time, event.userid, event.ip, failed)
-        if crowd.quiet or crowd.failed_users.distinct < self.settings.stuffing_users:
+        crowd.add(event.time, event.userid, event.ip, True)
+        return self._check_stuffing(crowd, event, block)
+
+    def _check_stuffing(
+        self, crowd: Crowd, event: Event, block: str | None
+    ) -> Reason | None:
+        if len(crowd.failed_users.counts) < self.settings.stuffing_users:
             return None
         raw = event.useragent
         shared = f"addresses in {block}" if block else f"agent {quoted(raw)}"
@@ -350,17 +355,22 @@ class Detector:
             found = auth.password_spray(activity.failed_users, ip, settings)
             if found is not None:
                 reasons.append(found)
-        crowd = self.agent_crowds.items.get(raw)
-        stuffing = None if crowd is None else self._judge_crowd(crowd, event, None)
-        if stuffing is None:
-            crowd = self.network_crowds.items.get(block)
-            if crowd is not None:
-                stuffing = self._judge_crowd(crowd, event, block)
+        stuffing = None
+        for crowd, network_block in (
+            (self.agent_crowds.items.get(raw), None),
+            (self.network_crowds.items.get(block), block),
+        ):
+            if crowd is None:
+                continue
+            crowd.successes.add(time)
+            crowd.latest = time
+            if stuffing is None and not crowd.quiet:
+                stuffing = self._check_stuffing(crowd, event, network_block)
         if stuffing is not None:
             reasons.append(stuffing)
 
         shared = self._shared_login(ip, raw, event.userid, time)
-        if shared is not None and shared.distinct >= settings.many_users:
+        if shared is not None and len(shared.counts) >= settings.many_users:
             found = network.many_users(shared, ip, raw, settings)
             if found is not None:
                 reasons.append(found)
