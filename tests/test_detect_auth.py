@@ -215,3 +215,22 @@ def test_an_attackers_success_is_not_learned_as_the_users_habit():
     )
 
     assert "user.new_network" in again.rules
+
+
+def test_a_success_with_the_stuffing_agent_is_flagged_with_the_campaign():
+    detector = Detector()
+    for number in range(8):
+        event = login(
+            f"user{number}",
+            f"203.0.{number}.9",
+            at=number * 20,
+            failed=True,
+            agent="python-requests/2.31",
+        )
+        score(detector, event)
+
+    hit = login("user9", "203.0.50.9", at=200, agent="python-requests/2.31")
+    verdict = score(detector, hit)
+
+    assert "auth.credential_stuffing" in verdict.rules
+    assert verdict.severity >= Severity.MEDIUM

@@ -61,10 +61,9 @@ class DetectSettings:
     """Share of the agent's or network's logins that failed, so busy ones pass."""
 
     # Successes.
-    success_window: float = 1800.0
-    """How far back failures before a success count."""
     success_failures: int = 3
-    """Failures before a success that make it suspect (when from somewhere odd)."""
+    """Failures (within ``failure_window``) before a success that make it
+    suspect, when the success comes from somewhere odd."""
     many_users_window: float = 1800.0
     """How far back logins from one address count (many users)."""
     many_users: int = 3
@@ -94,17 +93,25 @@ class DetectSettings:
     points_unfamiliar_failure: int = 15
     """Points for a failure from a new country, or a new device and network."""
     points_outdated: int = 10
+    """Points for a browser or OS version far older than the stream's."""
     points_new_device: int = 10
     """Points for a new device, OS or browser family; a new device kind adds 5."""
     points_new_network: int = 10
     """Points for a new network; a new country adds 5, a new block alone is 5."""
     points_brute_force: int = 30
+    """Points for a brute force at its threshold."""
     points_hopping: int = 35
+    """Points for address hopping at its threshold."""
     points_spray: int = 35
+    """Points for a password spray at its threshold."""
     points_stuffing: int = 35
+    """Points for credential stuffing at its threshold."""
     points_success_after_failures: int = 30
+    """Points for a suspect success after failures."""
     points_many_users: int = 35
+    """Points for one address and agent logging in as many users."""
     points_travel: int = 25
+    """Points for impossible travel between countries."""
     points_step: int = 3
     """Points added per failure, address or user beyond a rule's threshold."""
     points_step_cap: int = 15
