@@ -10,6 +10,7 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -75,8 +76,11 @@ class Event:
     @property
     def timestamp(self) -> str:
         """ISO 8601 in UTC with milliseconds, the form the alert format uses."""
-        moment = datetime.fromtimestamp(self.time, UTC)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        second = int(self.time // 1)
+        millis = round((self.time - second) * 1000)
+        if millis == 1000:
+            second, millis = second + 1, 0
+        return f"{_iso_second(second)}.{millis:03d}Z"
 
     def as_json(self) -> dict[str, Any]:
         """The alert object of the JSONL output format."""
@@ -101,6 +105,13 @@ class Event:
         if self.place is not None:
             record["place"] = self.place.as_json()
         return record
+
+
+@lru_cache(maxsize=4096)
+def _iso_second(second: int) -> str:
+    """Formatting a time costs microseconds; a stream repeats its seconds."""
+    moment = datetime.fromtimestamp(second, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 @dataclass(slots=True, frozen=True)
@@ -256,13 +267,18 @@ def _build(line: Line, values: dict[str, Any]) -> Event:
     if not ip_text:
         raise BadLineError("no address (ip, src_ip, client_ip or source_ip)")
     address = parse_address(ip_text)
+    ip = _canonical_text.get(address)
+    if ip is None:
+        ip = _canonical_text[address] = str(address)
+        if len(_canonical_text) > _KNOWN_ADDRESSES_MAX:
+            _canonical_text.clear()
 
     status_code = _status_code(values["status_code"])
     return Event(
         line=line.number,
         time=_event_time(values["timestamp"], line.read_at),
         userid=userid,
-        ip=str(address),
+        ip=ip,
         address=address,
         useragent=_text(values, "useragent") or "",
         event_type=_text(values, "event_type") or "login",
@@ -279,6 +295,7 @@ def _text(values: dict[str, Any], name: str) -> str | None:
 
 
 _known_addresses: dict[str, Address] = {}
+_canonical_text: dict[Address, str] = {}
 _KNOWN_ADDRESSES_MAX = 65536
 
 
