@@ -13,6 +13,7 @@ noisy: compare the ratios, not the absolute rates.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -68,6 +69,11 @@ def headless(path: Path) -> int:
     return sum(1 for _ in path.open("rb"))
 
 
+def peak_child_memory_mb() -> float:
+    """The largest resident set of any child so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def timed(measure, path: Path, runs: int) -> float:
     rates = []
     for _ in range(runs):
@@ -96,6 +102,7 @@ def main() -> None:
     print(f"{'measure':<40} {'events/s':>12} {'of bare':>8}")
     for name, rate in rows:
         print(f"{name:<40} {rate:>12,.0f} {rate / baseline:>8.2f}")
+    print(f"headless peak resident memory: {peak_child_memory_mb():,.0f} MB")
 
 
 if __name__ == "__main__":
