@@ -63,7 +63,7 @@ class Rbldnsd:
         self.directory.chmod(0o755)
         self.log = self.directory / "queries.log"
         self.port = 0
-        self.process: subprocess.Popen[str] | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def address(self) -> str:
@@ -94,18 +94,18 @@ class Rbldnsd:
         command += ["-b", f"127.0.0.1/{self.port}", "-w", str(self.directory)]
         command += ["-l", f"+{self.log}", *zone_specs]
         self.process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
 
+        # Raw reads: a buffered readline would keep later lines where
+        # select() cannot see them.
         self._output = ""
-        deadline = time.monotonic() + 5
+        output = self.process.stdout.fileno()
+        deadline = time.monotonic() + 10
         while time.monotonic() < deadline and self.process.poll() is None:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.1)
+            ready, _, _ = select.select([output], [], [], 0.1)
             if ready:
-                self._output += self.process.stdout.readline()
+                self._output += os.read(output, 4096).decode(errors="replace")
             if " started " in self._output:
                 return True
         self.stop()

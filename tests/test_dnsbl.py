@@ -195,10 +195,13 @@ def test_repeated_address_is_queried_once_per_zone(checker, blocklist_server):
     address = "45.155.205.11"
 
     immediate = [checker.lookup(ip(address), answers) for _ in range(50)]
-    received = [answers.next() for _ in range(50)]
+    # Loopback answers fast: lookups made after the answer come from the cache.
+    waiting = immediate.count(None)
+    received = [answers.next() for _ in range(waiting)]
+    every = received + [r for r in immediate if r is not None]
 
-    assert immediate == [None] * 50
-    assert all(r == received[0] for r in received)
+    assert immediate[0] is None
+    assert len(every) == 50 and all(r == every[0] for r in every)
     assert a_queries(blocklist_server, address, ATTACKERS) == 1
     assert a_queries(blocklist_server, address, "zen.spamhaus.org") == 1
     cached = checker.lookup(ip(address), answers)

@@ -10,6 +10,7 @@ work and the rules for reading answers live in ``dnsbl_resolver`` and
 from __future__ import annotations
 
 import asyncio
+import collections
 import dataclasses
 import logging
 import threading
@@ -136,6 +137,11 @@ class DnsblChecker:
         self._nameserver: Nameserver | None = None
         self._in_flight: dict[tuple[Address, str], asyncio.Task[ZoneAnswer]] = {}
         self._lookup_tasks: set[asyncio.Task] = set()
+        self._backlog: collections.deque[
+            tuple[Address, Callable[[Reputation], None]]
+        ] = collections.deque()
+        """Lookups not started yet, oldest first."""
+        self._active = 0
 
     def start(self) -> None:
         """Start the worker thread and its event loop; returns once it runs."""
@@ -248,7 +254,24 @@ class DnsblChecker:
             self._soa_minimum[zone] = float(records[0].minttl)
 
     def _begin(self, address: Address, callback: Callable[[Reputation], None]) -> None:
-        self._track(asyncio.create_task(self._resolve(address, callback)))
+        self._backlog.append((address, callback))
+        self._start_waiting()
+
+    def _start_waiting(self, _finished: asyncio.Task | None = None) -> None:
+        """Start waiting lookups while fewer than ``concurrency`` are active.
+
+        A burst of lookups stays a plain queue instead of becoming thousands
+        of tasks at once: setting those up stalled the loop long enough for
+        answers to overflow the socket and be lost.
+        """
+        if _finished is not None:
+            self._active -= 1
+        while self._backlog and self._active < self.concurrency:
+            address, callback = self._backlog.popleft()
+            self._active += 1
+            task = asyncio.create_task(self._resolve(address, callback))
+            self._track(task)
+            task.add_done_callback(self._start_waiting)
 
     def _track(self, task: asyncio.Task) -> None:
         self._lookup_tasks.add(task)
@@ -345,6 +368,10 @@ class DnsblChecker:
 
     async def _shutdown(self) -> None:
         """Fail what is waiting, then let the nameserver go."""
+        stopped = [ZoneAnswer(error=STOPPED)] * len(self.zones)
+        while self._backlog:
+            _address, callback = self._backlog.popleft()
+            _deliver(callback, _reputation(self.zones, stopped))
         tasks = [*self._lookup_tasks, *self._in_flight.values()]
         for task in tasks:
             task.cancel()

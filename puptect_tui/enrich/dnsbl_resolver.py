@@ -1,26 +1,28 @@
 """Talking to the DNS server: our own timeouts, and noticing when it is down.
 
-We drive aiodns ourselves instead of pydnsbl's checker because the checker
-keeps neither TTLs nor TXT records and turns every failure into one exception.
-And we do not trust aiodns 3.6.1 (the version pydnsbl's pin selects) with the
-timeout: with c-ares 1.34, once one query has timed out against a silent
-server, every later query on that channel waits forever instead of timing out.
-So every query runs under an asyncio timeout of our own, a channel that saw a
-timeout is replaced by a fresh one, and after a few timeouts in a row the
-server is judged down: queries fail at once until a probe gets an answer.
+We query through pycares ourselves instead of pydnsbl's checker because the
+checker keeps neither TTLs nor TXT records and turns every failure into one
+exception (see ``dnsbl_channel`` for why not through aiodns either). And we do
+not trust c-ares with the timeout: with aiodns 3.6.1 and c-ares 1.34, once one
+query had timed out against a silent server, every later query on that channel
+waited forever instead of timing out. So every query runs under a timer of our
+own, a channel that saw a timeout is replaced by a fresh one, and after a few
+timeouts in a row the server is judged down: queries fail at once until a
+probe gets an answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import ipaddress
 import logging
 import socket
-from typing import Any
 
-import aiodns
 import pycares
+
+from puptect_tui.enrich.dnsbl_channel import Channel, DeadlineError, DnsError
 
 log = logging.getLogger(__name__)
 
@@ -99,22 +101,19 @@ class Nameserver:
         self.queries_sent = 0
         self.timeouts = 0
         self._timeouts_in_row = 0
-        self._slots = asyncio.Semaphore(max(concurrency, 1))
+        self.concurrency = max(concurrency, 1)
+        self._busy = 0
+        self._waiting: collections.deque[asyncio.Future] = collections.deque()
+        """Queries waiting for a slot, oldest first (see :meth:`query`)."""
         self._channel = self._new_channel()
         self._tasks: set[asyncio.Task] = set()
         """The probe and the closing of replaced channels."""
+        self._retiring: set[Channel] = set()
         self._probe_name = "2.0.0.127.invalid"
 
-    def _new_channel(self) -> aiodns.DNSResolver:
+    def _new_channel(self) -> Channel:
         """A fresh c-ares channel; its own retries are off, we time queries."""
-        options: dict[str, Any] = {"timeout": self.timeout, "tries": 1}
-        if self.server is None:
-            return aiodns.DNSResolver(**options)
-
-        address, port = self.server
-        return aiodns.DNSResolver(
-            nameservers=[address], udp_port=port, tcp_port=port, **options
-        )
+        return Channel(asyncio.get_running_loop(), self.server, self.timeout)
 
     def probe_with(self, zone: str) -> None:
         """Probe with RFC 5782's test entry of a zone, which any server answers."""
@@ -126,28 +125,62 @@ class Nameserver:
         Raises :class:`QueryError` with the reason when there is no usable
         answer, at once while the server is judged down.
         """
-        async with self._slots:
+        await self._take_slot()
+        try:
             if self.down:
                 raise QueryError(NOT_ANSWERING)
             return await self._ask(name, qtype)
+        finally:
+            self._pass_slot_on()
+
+    async def _take_slot(self) -> None:
+        """Wait for one of ``concurrency`` slots, first come first served.
+
+        Not an ``asyncio.Semaphore``: with thousands of queries waiting, its
+        release scans past every waiter already woken, which cost more time
+        here than the queries themselves.
+        """
+        if self._busy < self.concurrency and not self._waiting:
+            self._busy += 1
+            return
+
+        ticket = asyncio.get_running_loop().create_future()
+        self._waiting.append(ticket)
+        try:
+            await ticket
+        except asyncio.CancelledError:
+            if ticket.done() and not ticket.cancelled():
+                self._pass_slot_on()
+            raise
+
+    def _pass_slot_on(self) -> None:
+        """Hand a finished query's slot to the oldest waiter, or free it."""
+        while self._waiting:
+            ticket = self._waiting.popleft()
+            if not ticket.done():
+                ticket.set_result(None)
+                return
+        self._busy -= 1
 
     async def _ask(self, name: str, qtype: str) -> list:
         channel = self._channel
         self.queries_sent += 1
         silence = f"timeout after {self.timeout:g} s"
         try:
-            records = await asyncio.wait_for(channel.query(name, qtype), self.timeout)
-        except TimeoutError:
+            records = await channel.query(name, qtype)
+        except DeadlineError:
             pass
-        except aiodns.error.DNSError as error:
-            code = error.args[0]
+        except DnsError as error:
+            code = error.code
+            if code == pycares.errno.ARES_ECANCELLED:
+                raise QueryError("query cancelled") from None
             if code not in NO_ANSWER_CODES:
                 self._timeouts_in_row = 0
                 if code in EMPTY_CODES:
                     return []
-                raise QueryError(_reason(error)) from None
+                raise QueryError(error.reason) from None
             if code != pycares.errno.ARES_ETIMEOUT:
-                silence = _reason(error)
+                silence = error.reason
         else:
             self._timeouts_in_row = 0
             return records if isinstance(records, list) else [records]
@@ -155,12 +188,13 @@ class Nameserver:
         self._no_answer(channel)
         raise QueryError(silence)
 
-    def _no_answer(self, channel: aiodns.DNSResolver) -> None:
+    def _no_answer(self, channel: Channel) -> None:
         """Count a silence; replace the channel; judge the server down."""
         self.timeouts += 1
         self._timeouts_in_row += 1
         if channel is self._channel:
             self._channel = self._new_channel()
+            self._retiring.add(channel)
             retire = asyncio.get_running_loop().create_task(self._retire(channel))
             self._tasks.add(retire)
             retire.add_done_callback(self._tasks.discard)
@@ -178,10 +212,11 @@ class Nameserver:
             self._tasks.add(probe)
             probe.add_done_callback(self._tasks.discard)
 
-    async def _retire(self, channel: aiodns.DNSResolver) -> None:
+    async def _retire(self, channel: Channel) -> None:
         """Close a replaced channel once its queries have met our timeout."""
         await asyncio.sleep(self.timeout + 0.5)
-        await channel.close()
+        channel.close()
+        self._retiring.discard(channel)
 
     async def _probe_until_up(self) -> None:
         """Ask the test entry every few seconds until any answer comes back."""
@@ -204,12 +239,6 @@ class Nameserver:
         """Stop probing and cancel what is in flight."""
         for task in list(self._tasks):
             task.cancel()
-        self._channel.cancel()
-        await asyncio.sleep(0)
-        await self._channel.close()
-
-
-def _reason(error: aiodns.error.DNSError) -> str:
-    """The reason c-ares gives, for ``Reputation.errors``."""
-    code, *message = error.args
-    return str(message[0]) if message else pycares.errno.strerror(code)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for channel in [*self._retiring, self._channel]:
+            channel.close()

@@ -1,0 +1,193 @@
+"""How fast DNSBL lookups go against rbldnsd on loopback, and what the cache saves.
+
+Part 1: distinct global addresses through DnsblChecker and through pydnsbl's
+DNSBLIpChecker.bulk_check, same server, zones, timeout and concurrency.
+Part 2: a stream where addresses repeat (Zipf): queries sent versus lookups,
+and whether any (name, type) reached the server twice within its TTL.
+
+    /work/venv/bin/python bench/dnsbl.py --addresses 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import ipaddress
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+import aiodns
+from pydnsbl import DNSBLIpChecker
+from pydnsbl.providers import Provider
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from puptect_tui.enrich.dnsbl import DnsblChecker
+from tests.dns_server import Dataset, Rbldnsd
+
+ZONES = [f"z{number}.bench" for number in range(1, 6)]
+TTL = 3600
+"""Longer than the run, so any repeated query is a repeat within the TTL."""
+
+
+def global_addresses(count: int, seed: int) -> list[ipaddress.IPv4Address]:
+    """Distinct, global IPv4 addresses in a fixed pseudo-random order."""
+    chance = random.Random(seed)
+    found: dict[ipaddress.IPv4Address, None] = {}
+    while len(found) < count:
+        address = ipaddress.IPv4Address(chance.getrandbits(32))
+        if address.is_global and not address.is_multicast and not address.is_reserved:
+            found[address] = None
+    return list(found)
+
+
+def datasets(addresses: list[ipaddress.IPv4Address]) -> list[Dataset]:
+    """Each zone lists a different twentieth of the addresses."""
+    zone_data = []
+    for number, zone in enumerate(ZONES):
+        listed = addresses[number::20]
+        text = f"$SOA 0 ns.bench. hostmaster.bench. 0 2h 2h 1w {TTL}\n"
+        text += f":127.0.0.{number + 2}:Listed by {zone}: $\n"
+        text += "".join(f"{address}\n" for address in listed)
+        zone_data.append(Dataset(zone, "ip4set", text))
+    return zone_data
+
+
+def run_checker(
+    server: Rbldnsd, addresses: list, timeout: float, concurrency: int
+) -> tuple[float, int, DnsblChecker]:
+    """Seconds to get every address's reputation; how many were listed."""
+    checker = DnsblChecker(
+        ZONES, resolver=server.address, timeout=timeout, concurrency=concurrency
+    )
+    checker.start()
+    remaining = len(addresses)
+    listed = 0
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def received(reputation) -> None:
+        nonlocal remaining, listed
+        with lock:
+            remaining -= 1
+            listed += reputation.listed
+            if remaining == 0:
+                done.set()
+
+    started = time.perf_counter()
+    for address in addresses:
+        found = checker.lookup(address, received)
+        if found is not None:
+            received(found)
+    if addresses:
+        done.wait()
+    elapsed = time.perf_counter() - started
+    checker.close()
+    return elapsed, listed, checker
+
+
+def run_pydnsbl(
+    server: Rbldnsd, addresses: list, timeout: float, concurrency: int
+) -> tuple[float, int]:
+    """The same through pydnsbl's own checker, pointed at the same server."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    checker = DNSBLIpChecker(
+        providers=[Provider(zone) for zone in ZONES],
+        timeout=timeout,
+        tries=1,
+        concurrency=concurrency,
+        loop=loop,
+    )
+    # pydnsbl has no resolver setting; give its checker a resolver that asks
+    # our server, built the way it builds its own.
+    address, port = server.address.split(":")
+
+    async def resolver() -> aiodns.DNSResolver:
+        return aiodns.DNSResolver(
+            nameservers=[address],
+            udp_port=int(port),
+            tcp_port=int(port),
+            timeout=timeout,
+            tries=1,
+        )
+
+    checker._resolver = loop.run_until_complete(resolver())
+
+    started = time.perf_counter()
+    results = checker.bulk_check([str(address) for address in addresses])
+    elapsed = time.perf_counter() - started
+    loop.close()
+    return elapsed, sum(result.blacklisted for result in results)
+
+
+def run_stream(
+    server: Rbldnsd, pool: list, lookups: int, timeout: float, concurrency: int
+) -> dict[str, float]:
+    """Zipf-distributed repeats of a pool of addresses, submitted flat out."""
+    chance = random.Random(11)
+    weights = [1 / rank**1.1 for rank in range(1, len(pool) + 1)]
+    stream = chance.choices(pool, weights=weights, k=lookups)
+    before = len(server.queries())
+
+    elapsed, listed, checker = run_checker(server, stream, timeout, concurrency)
+    health = checker.health
+
+    asked = server.queries()[before:]
+    counts = collections.Counter(query for query in asked if query[1] != "SOA")
+    return {
+        "lookups": lookups,
+        "distinct addresses": len(set(stream)),
+        "seconds": elapsed,
+        "queries sent by checker": health.queries_sent - len(ZONES),
+        "queries seen by rbldnsd": sum(counts.values()),
+        "repeated within TTL": sum(n - 1 for n in counts.values() if n > 1),
+        "zone answers from cache": health.cache_hits,
+        "listed lookups": listed,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--addresses", type=int, default=20_000)
+    parser.add_argument("--stream", type=int, default=100_000)
+    parser.add_argument("--pool", type=int, default=5_000)
+    parser.add_argument("--timeout", type=float, default=2.0)
+    parser.add_argument("--concurrency", type=int, default=200)
+    options = parser.parse_args()
+
+    addresses = global_addresses(options.addresses + options.pool, seed=7)
+    distinct, pool = addresses[: options.addresses], addresses[options.addresses :]
+    with Rbldnsd(datasets(addresses), ttl=TTL) as server:
+        ours, ours_listed, _ = run_checker(
+            server, distinct, options.timeout, options.concurrency
+        )
+        theirs, theirs_listed = run_pydnsbl(
+            server, distinct, options.timeout, options.concurrency
+        )
+        stream = run_stream(
+            server, pool, options.stream, options.timeout, options.concurrency
+        )
+
+    count = len(distinct)
+    print(f"{count} distinct addresses, {len(ZONES)} zones, rbldnsd on loopback")
+    print(f"{'checker':<28}{'addresses/s':>12}{'seconds':>10}{'listed':>8}")
+    print(f"{'DnsblChecker':<28}{count / ours:>12.0f}{ours:>10.2f}{ours_listed:>8}")
+    print(
+        f"{'pydnsbl bulk_check':<28}{count / theirs:>12.0f}{theirs:>10.2f}"
+        f"{theirs_listed:>8}"
+    )
+    print(f"{'ratio':<28}{theirs / ours:>11.2f}x")
+    print()
+    print(f"stream of {options.stream} lookups over {options.pool} addresses (Zipf)")
+    for name, value in stream.items():
+        shown = f"{value:.2f}" if isinstance(value, float) else str(value)
+        print(f"  {name:<28}{shown:>10}")
+
+
+if __name__ == "__main__":
+    main()
