@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import shlex
+import sys
 from collections import deque
 from collections.abc import Callable
 
@@ -42,6 +43,14 @@ REFRESH_PER_SECOND = 15
 
 TABLE_ROWS = 300
 """Rows the alerts table holds; older ones are reached through the filter."""
+
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the GIL while another waits (Python's default: 5 ms).
+
+At full replay speed the monitor's thread never waits; with the default, each
+time the UI's event loop yields it waits up to 5 ms to run again, and a key
+took over a second to show. Measured in bench/tui.py.
+"""
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 0.0)
 """The steps of `+` and `-`; 0 is as fast as the events can be read."""
@@ -117,6 +126,8 @@ class PuptectApp(App[int]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.table.focus()
         self.set_interval(1 / REFRESH_PER_SECOND, self.refresh_views)
         self.run_worker(
@@ -142,6 +153,7 @@ class PuptectApp(App[int]):
 
     def on_unmount(self) -> None:
         self._stop_monitor()
+        sys.setswitchinterval(self._switch_interval)
 
     def _stop_monitor(self) -> None:
         self.mailbox.close()

@@ -19,13 +19,13 @@ ALERT = (("auth.brute_force", "9 failures in 2 min", 40),)
 def table_rows(app: PuptectApp) -> list[list[str]]:
     table = app.query_one(AlertsTable)
     return [
-        [cell.plain for cell in table.get_row_at(row)] for row in range(table.row_count)
+        [cell.plain for cell in table.row_cells(row)] for row in range(table.row_count)
     ]
 
 
 def column(app: PuptectApp, key: str) -> list[str]:
     table = app.query_one(AlertsTable)
-    index = [column.key.value for column in table.ordered_columns].index(key)
+    index = [column.key for column in table.columns].index(key)
     return [row[index] for row in table_rows(app)]
 
 

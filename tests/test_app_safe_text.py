@@ -43,7 +43,7 @@ async def test_hostile_agents_and_users_are_drawn_literally_without_a_crash():
         await pilot.pause()
 
         table = app.query_one(AlertsTable)
-        rows = [table.get_row_at(row) for row in range(table.row_count)]
+        rows = [table.row_cells(row) for row in range(table.row_count)]
         users = [row[3].plain for row in rows]
         agents = [row[7].plain for row in rows]
         assert users == agents == list(reversed(HOSTILE.values()))
@@ -61,7 +61,7 @@ async def test_the_fixture_streams_hostile_lines_through_the_real_monitor():
         await pilot.press("a", "r")
 
         table = app.query_one(AlertsTable)
-        agents = {table.get_row_at(row)[7].plain for row in range(table.row_count)}
+        agents = {table.row_cells(row)[7].plain for row in range(table.row_count)}
         assert {"[/]", "[bold]x[/bold]", "\\x1b[2J\\x1b[31mred"} <= agents
-        users = {table.get_row_at(row)[3].plain for row in range(table.row_count)}
+        users = {table.row_cells(row)[3].plain for row in range(table.row_count)}
         assert "adm\\u202eni" in users

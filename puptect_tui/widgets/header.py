@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.widgets import Static
 
+from puptect_tui.widgets.painted import Painted
 from puptect_tui.widgets.safe_text import visible
 
 
@@ -43,18 +43,18 @@ def replay_state(state: HeaderState) -> Text:
     return Text(f" ▶ live {speed_words(state.speed)} ", style="bold black on green")
 
 
-class StreamHeader(Static):
+class StreamHeader(Painted):
     """Source, replay state, counts and DNSBL health, redrawn at most per tick."""
 
     def __init__(self, state: HeaderState, **options) -> None:
         super().__init__(**options)
         self.state = state
-        self.update(self._render_state())
+        self.paint(self._render_state())
 
     def show(self, state: HeaderState) -> None:
         if state != self.state:
             self.state = state
-            self.update(self._render_state())
+            self.paint(self._render_state())
 
     def _render_state(self) -> Text:
         state = self.state

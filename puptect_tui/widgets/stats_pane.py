@@ -10,9 +10,10 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Sparkline, Static
+from textual.widgets import Sparkline
 
 from puptect_tui.stats import StreamStats
+from puptect_tui.widgets.painted import Painted
 from puptect_tui.widgets.safe_text import safe_text
 
 TOPS = (("userid", "users"), ("ip", "addresses"), ("useragent", "agents"))
@@ -56,13 +57,13 @@ class StatsPane(Horizontal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="stats-main"):
-            yield Static(id="describe")
+            yield Painted(id="describe")
             with Horizontal(id="rates"):
-                yield Label("events/s", id="event-rate-label")
+                yield Painted("events/s", id="event-rate-label")
                 yield Sparkline([], id="event-rate")
-                yield Label("failures/s", id="failure-rate-label")
+                yield Painted("failures/s", id="failure-rate-label")
                 yield Sparkline([], id="failure-rate")
-        yield Static(id="tops")
+        yield Painted(id="tops")
 
     shown_events: int | None = None
     """How many events the figures on screen cover; None before the first."""
@@ -73,14 +74,14 @@ class StatsPane(Horizontal):
     def show(self, stats: StreamStats) -> None:
         self.shown_events = stats.events
         self.border_title = f"statistics · {stats.events:,} events"
-        self.query_one("#describe", Static).update(describe_table(stats))
-        self.query_one("#tops", Static).update(top_lines(stats))
+        self.query_one("#describe", Painted).paint(describe_table(stats))
+        self.query_one("#tops", Painted).paint(top_lines(stats))
         events, failures = stats.event_rate, stats.failure_rate
         self.query_one("#event-rate", Sparkline).data = events
         self.query_one("#failure-rate", Sparkline).data = failures
-        self.query_one("#event-rate-label", Label).update(
-            f"events/s ≤{max(events, default=0)} "
+        self.query_one("#event-rate-label", Painted).paint(
+            f"events/s ≤{max(events, default=0)}"
         )
-        self.query_one("#failure-rate-label", Label).update(
-            f" failures/s ≤{max(failures, default=0)} "
+        self.query_one("#failure-rate-label", Painted).paint(
+            f"failures/s ≤{max(failures, default=0)}"
         )
