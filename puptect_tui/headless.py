@@ -13,17 +13,22 @@ import sys
 import threading
 import time
 from collections import deque
-from typing import TextIO
+from typing import Any, TextIO
 
 import msgspec
 
+from puptect_tui.enrich.reputation import Reputation
 from puptect_tui.events import Event, Rejected, escape_control
 from puptect_tui.monitor import Monitor, Summary
+from puptect_tui.pipeline import UNCHECKED
 from puptect_tui.settings import Settings
 from puptect_tui.stats import format_describe
 
 MAX_WAITING = 5000
 """Events held for DNS answers before reading pauses to let them catch up."""
+
+KEPT_ENCODINGS = 65536
+"""Agents and places whose JSON is kept; about the enrichers' own caches."""
 
 _json = msgspec.json.Encoder()
 
@@ -41,6 +46,7 @@ class HeadlessWriter:
         self._since_stats = 0
         self._last_answer = time.monotonic()
         self.interrupted = False
+        self._encoded = _Encoded()
         # A live run flushes every line, so a pipe sees alerts as they happen.
         self.live = settings.follow or settings.speed > 0
 
@@ -65,7 +71,10 @@ class HeadlessWriter:
         stream = self.monitor.stream()
         try:
             for item in stream:
-                if isinstance(item, Event):
+                if type(item) is Event:
+                    if not self.waiting and not _pending(item):
+                        self._emit(item)  # nothing to wait for, nothing before it
+                        continue
                     self.waiting.append(item)
                 self._write_ready(block=len(self.waiting) > MAX_WAITING)
         except KeyboardInterrupt:
@@ -111,7 +120,8 @@ class HeadlessWriter:
         self.monitor.stats.add(event)
         if self.settings.all_events or self.monitor.is_alert(event):
             if self.settings.format == "jsonl":
-                self.out.write(_json.encode(event.as_json()).decode() + "\n")
+                line = _json.encode(event.as_json(self._encoded))
+                self.out.write(line.decode() + "\n")
             else:
                 self.out.write(format_event(event, self.monitor.is_alert(event)) + "\n")
             self.written += 1
@@ -123,6 +133,37 @@ class HeadlessWriter:
             if self.settings.format == "text":
                 self.out.write("\n" + format_describe(self.monitor.stats.describe()))
                 self.out.write("\n\n")
+
+
+def _pending(event: Event) -> bool:
+    reputation = event.reputation
+    return reputation is not None and reputation.pending
+
+
+class _Encoded:
+    """JSON already encoded for the enrichment many events share.
+
+    Agents and places are frozen and cached by their enrichers, so one object
+    stands for thousands of events; entries are keyed by identity and hold
+    their object, so an id cannot be reused while its entry lives. Reputations
+    change as DNS answers land: only the shared unchecked one is kept.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[object, msgspec.Raw]] = {}
+
+    def __call__(self, part: Any) -> Any:
+        known = self._known.get(id(part))
+        if known is not None and known[0] is part:
+            return known[1]
+        if type(part) is Reputation and part is not UNCHECKED:
+            return part.as_json()
+
+        encoded = msgspec.Raw(_json.encode(part.as_json()))
+        if len(self._known) >= KEPT_ENCODINGS:
+            self._known.clear()
+        self._known[id(part)] = (part, encoded)
+        return encoded
 
 
 def format_event(event: Event, alert: bool = True) -> str:

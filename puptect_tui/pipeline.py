@@ -22,6 +22,9 @@ from puptect_tui.enrich.reputation import Reputation
 from puptect_tui.events import Event
 from puptect_tui.settings import Settings, SettingsError
 
+UNCHECKED = Reputation(skipped="dnsbl off")
+"""Shared by every event on no local list while DNSBL is off; never changed."""
+
 LateAnswer = Callable[[Event, Verdict], None]
 """Called from the DNS thread with the rescored event and its verdict before."""
 
@@ -57,6 +60,9 @@ class Pipeline:
         verdict has been updated. The lock makes sure a quick answer cannot
         land before the first verdict does.
         """
+        if self.dnsbl is None:
+            return self._process_alone(event)
+
         with self._lock:
             event.agent = parse_agent(event.useragent)
             event.place = self.geo.place(event.address)
@@ -65,11 +71,21 @@ class Pipeline:
             event.verdict = self.detector.score(event)
             return event.verdict
 
+    def _process_alone(self, event: Event) -> Verdict:
+        """Without DNS lookups no answer can come late: no lock, no callback."""
+        event.agent = parse_agent(event.useragent)
+        event.place = self.geo.place(event.address)
+        local = self.blocklists.listing(event.address)
+        if local:
+            event.reputation = Reputation(local=local, skipped="dnsbl off")
+        else:
+            event.reputation = UNCHECKED
+        event.verdict = verdict = self.detector.score(event)
+        return verdict
+
     def _reputation(
         self, event: Event, local: tuple[str, ...], on_late: LateAnswer | None
     ) -> Reputation:
-        if self.dnsbl is None:
-            return Reputation(local=local, skipped="dnsbl off")
 
         def answered(reputation: Reputation) -> None:
             with self._lock:

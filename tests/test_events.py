@@ -190,3 +190,51 @@ def test_escape_control_makes_terminal_tricks_visible():
     shown = escape_control("a\x1b[2Jb\u202eevil\u200b\x9b\x00")
 
     assert shown == "a\\x1b[2Jb\\u202eevil\\u200b\\x9b\\x00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-03-03T00:03:33.972Z",
+        "2025-03-03T00:03:59.999Z",
+        "1969-12-31T23:59:59.999Z",
+        "2024-02-29T23:59:00.001Z",
+        "2025-03-03 00:03:33.972Z",
+    ],
+)
+def test_common_iso_times_read_exactly_as_the_full_parse(text):
+    from datetime import datetime
+
+    event = parse(login(timestamp=text))
+
+    assert event.time == datetime.fromisoformat(text).timestamp()
+    assert event.timestamp == text.replace(" ", "T")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-03-03T00:03:60.000Z",
+        "2025-13-03T00:03:33.972Z",
+        "2025-03-03T00:03:3a.972Z",
+        "2025-03-03T24:00:00.000Z",
+        "2025-03-03T00:03:\u0663\u0663.972Z",
+    ],
+)
+def test_iso_times_that_only_look_common_are_still_rejected(text):
+    rejected = parse(login(timestamp=text))
+
+    assert isinstance(rejected, Rejected)
+    assert "unreadable timestamp" in rejected.reason
+
+
+def test_times_across_many_minutes_keep_their_own_minute():
+    texts = [
+        f"2025-03-03T{hour:02d}:{minute:02d}:07.250Z"
+        for hour in (0, 13)
+        for minute in range(60)
+    ]
+
+    events = [parse(login(timestamp=text)) for text in texts]
+
+    assert [event.timestamp for event in events] == texts

@@ -191,3 +191,26 @@ def test_private_addresses_get_no_country(capsys, tmp_path):
     record = json.loads(out)
     assert ipaddress.ip_address(record["ip"]).is_private
     assert record["place"]["country"] is None
+
+
+def test_jsonl_objects_are_each_events_full_record(capsys, tmp_path):
+    """Shared parts encoded once must read exactly like each event's own."""
+    from puptect_tui.events import EventParser, Line
+    from puptect_tui.pipeline import Pipeline
+    from puptect_tui.settings import Settings
+
+    status, out, _ = run(
+        capsys, "--headless", "--speed", "0", "--no-dnsbl", "--format", "jsonl",
+        "--all-events", "--blocklist", str(BLOCKLIST), str(SEED),
+    )  # fmt: skip
+
+    pipeline = Pipeline(Settings(dnsbl=False, blocklists=[str(BLOCKLIST)]))
+    parser = EventParser()
+    expected = []
+    for number, data in enumerate(SEED.read_bytes().splitlines(), 1):
+        event = parser.parse(Line(number, data, 0.0))
+        pipeline.process(event)
+        expected.append(json.loads(json.dumps(event.as_json())))
+    assert status == 0
+    assert [json.loads(line) for line in out.splitlines()] == expected
+    assert any(record["reputation"]["local"] for record in expected)

@@ -144,6 +144,8 @@ class Blocklists:
 
     def listing(self, address: Address) -> tuple[str, ...]:
         """Names of the files that list the address; empty when none does."""
+        if not self.lists:
+            return ()
         return tuple(blocklist.name for blocklist in self.lists if address in blocklist)
 
     def __len__(self) -> int:
