@@ -154,6 +154,7 @@ class AlertsTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     AlertsTable {
         background: $surface;
+        overflow-x: hidden;
         & > .alerts-table--header { text-style: bold; background: $panel; }
         & > .alerts-table--cursor { background: $block-cursor-background; }
         &:blur > .alerts-table--cursor { background: $block-hover-background; }
@@ -248,7 +249,7 @@ class AlertsTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if y == 0:
             style = self.get_component_rich_style("alerts-table--header")
             cells = [Text(column.label) for column in self.columns]
@@ -284,7 +285,7 @@ class AlertsTable(ScrollView, can_focus=True):
         )
 
     def _layout(self) -> tuple[Column, ...]:
-        width = self.size.width or 80
+        width = self.scrollable_content_region.width or 80
         chosen = WIDE_COLUMNS if width >= WIDE else NARROW_COLUMNS
         used = sum(column.width + 2 * self.cell_padding for column in chosen)
         reasons = max(REASONS_LEAST, width - used - 2 * self.cell_padding - 2)
