@@ -13,6 +13,8 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 import msgspec
@@ -214,13 +216,13 @@ def run_headless(
     out = out or sys.stdout
     err = err or sys.stderr
     writer = HeadlessWriter(settings, out)
-    _collect_garbage_rarely()
-    stopped_by = _stop_on_signals(writer.monitor)
-    try:
-        summary = writer.run()
-    except BrokenPipeError:
-        _silence_stdout()
-        return 0
+    stopped_by: list[int] = []
+    with _garbage_collected_rarely(), _stopping_on_sigterm(writer.monitor, stopped_by):
+        try:
+            summary = writer.run()
+        except BrokenPipeError:
+            _silence_stdout()
+            return 0
     closing = format_summary(summary, writer.monitor.dnsbl_health)
     stream = out if settings.format == "text" else err
     try:
@@ -235,29 +237,44 @@ def run_headless(
     return 0
 
 
-def _collect_garbage_rarely() -> None:
-    """Spare the hot loop most of Python's cycle collection.
+@contextmanager
+def _garbage_collected_rarely() -> Iterator[None]:
+    """Spare the hot loop most of Python's cycle collection, for this run only.
 
     Events, windows and caches are long-lived and freed by reference counting;
     the default thresholds made the collector walk them every few hundred
     events. What was loaded at start-up is frozen out of its sight.
     """
+    thresholds = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
-def _stop_on_signals(monitor: Monitor) -> list[int]:
-    """SIGTERM ends the run like Ctrl+C does: stop reading, then summarise."""
-    received: list[int] = []
+@contextmanager
+def _stopping_on_sigterm(monitor: Monitor, received: list[int]) -> Iterator[None]:
+    """SIGTERM ends the run like Ctrl+C does: stop reading, then summarise.
+
+    The previous handler comes back afterwards, so a caller that runs the
+    headless mode in-process keeps its own.
+    """
     if threading.current_thread() is not threading.main_thread():
-        return received
+        yield
+        return
 
     def stop(signum, frame) -> None:
         received.append(signum)
         monitor.stop()
 
-    signal.signal(signal.SIGTERM, stop)
-    return received
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _silence_stdout() -> None:
