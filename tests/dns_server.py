@@ -8,6 +8,7 @@ never answers, the way a dead or firewalled resolver behaves.
 
 from __future__ import annotations
 
+import heapq
 import os
 import pwd
 import select
@@ -16,8 +17,9 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,12 +82,33 @@ class Rbldnsd:
             zone_specs.append(f"{dataset.zone}:{dataset.kind}:{path.name}")
         self.log.touch()
         self.log.chmod(0o666)
+        self._zone_specs = zone_specs
 
         for _attempt in range(3):
             self.port = free_udp_port()
             if self._launch(zone_specs):
                 return self
         raise RuntimeError(f"rbldnsd did not start: {self._output}")
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or an OOM kill ends it: the port is closed at once."""
+        if self.process is None:
+            return
+        self.resume()
+        self.process.kill()
+        self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.process = None
+
+    def restart(self) -> None:
+        """Start again on the same port, as a supervisor would after a crash."""
+        if self.process is not None:
+            self.kill()
+        for _attempt in range(3):
+            if self._launch(self._zone_specs):
+                return
+        raise RuntimeError(f"rbldnsd did not restart: {self._output}")
 
     def _launch(self, zone_specs: list[str]) -> bool:
         command = [RBLDNSD, "-n", "-c", "0", "-t", str(self.ttl)]
@@ -220,3 +243,127 @@ TEST_DATASETS = (
 )
 """The zones most tests query: listings, a CIDR range, operator error codes,
 IPv6, Spamhaus' return codes, and a rewriting zone."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question as a stand-in server received it."""
+
+    id: int
+    name: str
+    """Lower case, without the final dot."""
+    qtype: int
+    question: bytes
+    """The question section as sent, to copy into the answer."""
+
+
+A, TXT = 1, 16
+
+
+def parse_query(packet: bytes) -> Query | None:
+    """The first question of a DNS query, or ``None`` for a packet we cannot read."""
+    if len(packet) < 12:
+        return None
+    labels, offset = [], 12
+    while offset < len(packet) and packet[offset]:
+        length = packet[offset]
+        labels.append(
+            packet[offset + 1 : offset + 1 + length].decode("ascii", "replace")
+        )
+        offset += 1 + length
+    if offset + 5 > len(packet):
+        return None
+    qtype = int.from_bytes(packet[offset + 1 : offset + 3], "big")
+    return Query(
+        id=int.from_bytes(packet[:2], "big"),
+        name=".".join(labels).lower(),
+        qtype=qtype,
+        question=packet[12 : offset + 5],
+    )
+
+
+def reply(
+    query: Query,
+    *,
+    a: Iterable[str] = (),
+    txt: Iterable[bytes] = (),
+    ttl: int = 300,
+    rcode: int = 0,
+    answer_id: int | None = None,
+) -> bytes:
+    """A well-formed answer: A records, TXT records (one string each), or a code."""
+    records = [(A, socket.inet_aton(address)) for address in a]
+    records += [(TXT, bytes([len(text)]) + text) for text in txt]
+    header = (
+        (query.id if answer_id is None else answer_id).to_bytes(2, "big")
+        + (0x8180 | rcode).to_bytes(2, "big")
+        + (1).to_bytes(2, "big")
+        + len(records).to_bytes(2, "big")
+        + bytes(4)
+    )
+    body = b"".join(
+        b"\xc0\x0c"
+        + kind.to_bytes(2, "big")
+        + (1).to_bytes(2, "big")
+        + ttl.to_bytes(4, "big")
+        + len(data).to_bytes(2, "big")
+        + data
+        for kind, data in records
+    )
+    return header + query.question + body
+
+
+class StandInServer:
+    """A UDP DNS server on 127.0.0.1 whose answers a test writes.
+
+    ``respond(query)`` returns ``(delay, packet)`` pairs to send back (none
+    for silence); a delayed packet is sent that many seconds later without
+    holding up other queries, the way a slow upstream behaves.
+    """
+
+    def __init__(self, respond: Callable[[Query], list[tuple[float, bytes]]]) -> None:
+        self.respond = respond
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.received: list[Query] = []
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        later: list[tuple[float, int, bytes, tuple]] = []
+        sequence = 0
+        while not self._stopping.is_set():
+            wait = 0.05
+            if later:
+                wait = max(0.0, min(wait, later[0][0] - time.monotonic()))
+            ready, _, _ = select.select([self.socket], [], [], wait)
+            while later and later[0][0] <= time.monotonic():
+                _when, _n, packet, client = heapq.heappop(later)
+                self.socket.sendto(packet, client)
+            if not ready:
+                continue
+
+            packet, client = self.socket.recvfrom(4096)
+            query = parse_query(packet)
+            if query is None:
+                continue
+            self.received.append(query)
+            for delay, answer in self.respond(query):
+                sequence += 1
+                heapq.heappush(
+                    later, (time.monotonic() + delay, sequence, answer, client)
+                )
+
+    def __enter__(self) -> StandInServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+        self.socket.close()

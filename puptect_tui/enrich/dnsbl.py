@@ -135,13 +135,17 @@ class DnsblChecker:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._nameserver: Nameserver | None = None
-        self._in_flight: dict[tuple[Address, str], asyncio.Task[ZoneAnswer]] = {}
+        self._in_flight: dict[tuple[Address, str], list[tuple[_Lookup, int]]] = {}
+        """Per address and zone asked, the lookups waiting and the zone's place."""
+        self._running: set[_Lookup] = set()
         self._lookup_tasks: set[asyncio.Task] = set()
+        """Start-up tasks (the zones' SOA records)."""
         self._backlog: collections.deque[
             tuple[Address, Callable[[Reputation], None]]
         ] = collections.deque()
         """Lookups not started yet, oldest first."""
         self._active = 0
+        self._starting = False
 
     def start(self) -> None:
         """Start the worker thread and its event loop; returns once it runs."""
@@ -253,102 +257,116 @@ class DnsblChecker:
         if records:
             self._soa_minimum[zone] = float(records[0].minttl)
 
-    def _begin(self, address: Address, callback: Callable[[Reputation], None]) -> None:
-        self._backlog.append((address, callback))
-        self._start_waiting()
-
-    def _start_waiting(self, _finished: asyncio.Task | None = None) -> None:
-        """Start waiting lookups while fewer than ``concurrency`` are active.
-
-        A burst of lookups stays a plain queue instead of becoming thousands
-        of tasks at once: setting those up stalled the loop long enough for
-        answers to overflow the socket and be lost.
-        """
-        if _finished is not None:
-            self._active -= 1
-        while self._backlog and self._active < self.concurrency:
-            address, callback = self._backlog.popleft()
-            self._active += 1
-            task = asyncio.create_task(self._resolve(address, callback))
-            self._track(task)
-            task.add_done_callback(self._start_waiting)
-
     def _track(self, task: asyncio.Task) -> None:
         self._lookup_tasks.add(task)
         task.add_done_callback(self._lookup_tasks.discard)
 
-    async def _resolve(
-        self, address: Address, callback: Callable[[Reputation], None]
-    ) -> None:
-        """Gather every zone's answer, sharing queries already in flight."""
-        answers: list[ZoneAnswer | None] = self.cache.get_all(
-            [(address, zone) for zone in self.zones]
-        )
-        try:
-            missing = [
-                self._shared(address, provider)
-                for provider, answer in zip(self.providers, answers, strict=True)
-                if answer is None
-            ]
-            found = iter(await asyncio.gather(*missing))
-            answers = [answer or next(found) for answer in answers]
-        except asyncio.CancelledError:
-            stopped = ZoneAnswer(error=STOPPED)
-            _deliver(callback, _reputation(self.zones, [stopped] * len(self.zones)))
-            raise
-        except Exception as error:
-            log.exception("DNSBL lookup of %s failed", address)
-            broken = ZoneAnswer(error=f"internal error: {error}")
-            _deliver(callback, _reputation(self.zones, [broken] * len(self.zones)))
+    def _begin(self, address: Address, callback: Callable[[Reputation], None]) -> None:
+        self._backlog.append((address, callback))
+        self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        """Start waiting lookups while fewer than ``concurrency`` are active.
+
+        A burst of lookups stays a plain queue instead of thousands of lookups
+        started at once: that stalled the loop long enough for answers to
+        overflow the socket and be lost. Re-entered from a lookup that ends
+        while starting others, it leaves the work to the outer call.
+        """
+        if self._starting:
             return
 
-        _deliver(callback, _reputation(self.zones, answers))
+        self._starting = True
+        try:
+            while self._backlog and self._active < self.concurrency:
+                address, callback = self._backlog.popleft()
+                self._start(address, callback)
+        finally:
+            self._starting = False
 
-    def _shared(self, address: Address, provider: Provider) -> asyncio.Task:
-        """The query in flight for this address and zone, started if need be."""
-        key = (address, provider.host)
-        task = self._in_flight.get(key)
-        if task is None:
-            task = asyncio.create_task(self._ask_zone(address, provider))
-            self._in_flight[key] = task
-            task.add_done_callback(lambda _: self._in_flight.pop(key, None))
-        return task
+    def _start(self, address: Address, callback: Callable[[Reputation], None]) -> None:
+        """Ask every zone whose answer is not cached, sharing queries in flight."""
+        answers = self.cache.get_all([(address, zone) for zone in self.zones])
+        lookup = _Lookup(callback, answers)
+        if not lookup.missing:
+            _deliver(callback, _reputation(self.zones, answers))
+            return
 
-    async def _ask_zone(self, address: Address, provider: Provider) -> ZoneAnswer:
+        self._active += 1
+        self._running.add(lookup)
+        reversed_address = query_name(address, "")
+        for index, provider in enumerate(self.providers):
+            if answers[index] is not None:
+                continue
+
+            key = (address, provider.host)
+            waiters = self._in_flight.get(key)
+            if waiters is not None:
+                waiters.append((lookup, index))
+                continue
+            self._in_flight[key] = [(lookup, index)]
+            self._ask_zone(address, provider, reversed_address + provider.host)
+
+    def _ask_zone(self, address: Address, provider: Provider, name: str) -> None:
         """One zone's answer: the A records, then the TXT record of a listing."""
         assert self._nameserver is not None
-        name = query_name(address, provider.host)
-        try:
-            records = await self._nameserver.query(name, "A")
-        except QueryError as failure:
-            answer = ZoneAnswer(error=str(failure))
-        else:
-            answer = (
-                read_a_records(provider, records)
-                if records
-                else ZoneAnswer(ttl=self.not_listed_ttl(provider.host))
+
+        def answered(records: list | None, failure: str | None) -> None:
+            try:
+                if failure is not None:
+                    answer = ZoneAnswer(error=failure)
+                elif records:
+                    answer = read_a_records(provider, records)
+                else:
+                    answer = ZoneAnswer(ttl=self.not_listed_ttl(provider.host))
+            except Exception as error:
+                log.exception("DNSBL answer for %s unreadable", name)
+                answer = ZoneAnswer(error=f"internal error: {error}")
+
+            if answer.listing is None:
+                self._zone_done(address, provider.host, answer)
+                return
+            self._nameserver.ask(
+                name,
+                "TXT",
+                lambda texts, why: self._with_txt(address, name, answer, texts, why),
             )
 
-        if answer.listing is not None:
-            answer = await self._with_txt(name, answer)
-        self.cache.put((address, provider.host), answer)
-        self._count(provider.host, answer)
-        return answer
+        self._nameserver.ask(name, "A", answered)
 
-    async def _with_txt(self, name: str, answer: ZoneAnswer) -> ZoneAnswer:
+    def _with_txt(
+        self,
+        address: Address,
+        name: str,
+        answer: ZoneAnswer,
+        records: list | None,
+        failure: str | None,
+    ) -> None:
         """The listing with the operator's TXT text; kept without it on failure."""
-        assert self._nameserver is not None and answer.listing is not None
-        try:
-            records = await self._nameserver.query(name, "TXT")
-        except QueryError as failure:
+        assert answer.listing is not None
+        if failure is not None:
             log.info("no TXT for %s: %s", name, failure)
-            return answer
 
-        texts = [_text(record.text) for record in records]
-        if not texts:
-            return answer
-        listing = dataclasses.replace(answer.listing, txt=" ".join(texts))
-        return dataclasses.replace(answer, listing=listing)
+        texts = [_text(record.text) for record in records or ()]
+        if texts:
+            listing = dataclasses.replace(answer.listing, txt=" ".join(texts))
+            answer = dataclasses.replace(answer, listing=listing)
+        self._zone_done(address, answer.listing.zone, answer)
+
+    def _zone_done(self, address: Address, zone: str, answer: ZoneAnswer) -> None:
+        """Cache and count a zone's answer; hand it to every lookup waiting on it."""
+        self.cache.put((address, zone), answer)
+        self._count(zone, answer)
+
+        finished = False
+        for lookup, index in self._in_flight.pop((address, zone), ()):
+            if lookup.fill(index, answer):
+                self._active -= 1
+                self._running.discard(lookup)
+                _deliver(lookup.callback, _reputation(self.zones, lookup.answers))
+                finished = True
+        if finished:
+            self._start_waiting()
 
     def not_listed_ttl(self, zone: str) -> float:
         """Seconds a "not listed" answer from the zone is kept."""
@@ -367,17 +385,44 @@ class DnsblChecker:
             self._failing[zone] = answer.error
 
     async def _shutdown(self) -> None:
-        """Fail what is waiting, then let the nameserver go."""
+        """Fail what is waiting or running, then let the nameserver go."""
         stopped = [ZoneAnswer(error=STOPPED)] * len(self.zones)
         while self._backlog:
             _address, callback = self._backlog.popleft()
             _deliver(callback, _reputation(self.zones, stopped))
-        tasks = [*self._lookup_tasks, *self._in_flight.values()]
+        for lookup in list(self._running):
+            lookup.missing = 0
+            _deliver(lookup.callback, _reputation(self.zones, stopped))
+        self._running.clear()
+        self._in_flight.clear()
+
+        tasks = list(self._lookup_tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         if self._nameserver is not None:
             await self._nameserver.close()
+
+
+class _Lookup:
+    """One address's lookup: the zone answers so far and who wants them."""
+
+    __slots__ = ("answers", "callback", "missing")
+
+    def __init__(
+        self, callback: Callable[[Reputation], None], answers: list[ZoneAnswer | None]
+    ) -> None:
+        self.callback = callback
+        self.answers = answers
+        self.missing = answers.count(None)
+
+    def fill(self, index: int, answer: ZoneAnswer) -> bool:
+        """Record a zone's answer; ``True`` when it was the last one missing."""
+        if self.missing <= 0 or self.answers[index] is not None:
+            return False
+        self.answers[index] = answer
+        self.missing -= 1
+        return self.missing == 0
 
 
 def _providers(zones: Sequence[str | Provider]) -> list[Provider]:
