@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from puptect_tui.detect.verdict import Verdict
+from puptect_tui.detect.verdict import NOTHING_FOUND, SEVERITY_LABELS, Verdict
 
 if TYPE_CHECKING:
     from puptect_tui.enrich.agent import Agent
@@ -71,7 +71,7 @@ class Event:
     reputation: Reputation | None = None
     agent: Agent | None = None
     place: Place | None = None
-    verdict: Verdict = field(default_factory=Verdict)
+    verdict: Verdict = field(default_factory=lambda: NOTHING_FOUND)
 
     @property
     def failed(self) -> bool:
@@ -84,8 +84,8 @@ class Event:
         millis = round((self.time - second) * 1000)
         if millis == 1000:
             second, millis = second + 1, 0
-        minute, within = divmod(second, 60)
-        return f"{_iso_minute(minute)}{within:02d}.{millis:03d}Z"
+        hour, within = divmod(second, 3600)
+        return _iso_hour(hour) + _CLOCK_FACE[within] + _MILLIS[millis]
 
     def as_json(self, part: Callable[[Any], Any] = _plain) -> dict[str, Any]:
         """The alert object of the JSONL output format.
@@ -103,9 +103,11 @@ class Event:
             "status_code": self.status_code,
             "success": self.success,
             "useragent": self.useragent,
-            "severity": verdict.severity.label,
+            "severity": SEVERITY_LABELS[verdict.severity],
             "score": verdict.score,
-            "reasons": [reason.as_json() for reason in verdict.reasons],
+            "reasons": [reason.as_json() for reason in verdict.reasons]
+            if verdict.reasons
+            else [],
         }
         if self.reputation is not None:
             record["reputation"] = part(self.reputation)
@@ -116,12 +118,19 @@ class Event:
         return record
 
 
+_CLOCK_FACE = tuple(
+    f"{minute:02d}:{second:02d}" for minute in range(60) for second in range(60)
+)
+"""``MM:SS`` of every second in an hour, so a timestamp is three lookups."""
+_MILLIS = tuple(f".{millis:03d}Z" for millis in range(1000))
+
+
 @lru_cache(maxsize=4096)
-def _iso_minute(minute: int) -> str:
-    """Formatting a time costs microseconds; a stream repeats its minutes far
-    more often than its seconds, so only ``YYYY-MM-DDTHH:MM:`` is cached."""
-    moment = datetime.fromtimestamp(minute * 60, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:")
+def _iso_hour(hour: int) -> str:
+    """Formatting a time costs microseconds; a stream of a few logins a minute
+    still repeats its hours, so only ``YYYY-MM-DDTHH:`` is cached."""
+    moment = datetime.fromtimestamp(hour * 3600, UTC)
+    return moment.strftime("%Y-%m-%dT%H:")
 
 
 @dataclass(slots=True, frozen=True)
@@ -406,18 +415,18 @@ def parse_time(value: str | int | float) -> float:
     return seconds
 
 
-_minute_starts: dict[str, int] = {}
-"""Epoch seconds of ``YYYY-MM-DDTHH:MM`` prefixes already read."""
-_KNOWN_MINUTES_MAX = 65536
+_hour_starts: dict[str, int] = {}
+"""Epoch seconds of ``YYYY-MM-DDTHH`` prefixes already read."""
+_KNOWN_HOURS_MAX = 65536
 
 
 def _iso_time(text: str) -> float:
     """``parse_time`` for text, with a quick path for ``...T12:02:49.140Z``.
 
     ``datetime.fromisoformat`` costs microseconds per line; a stream repeats
-    its minutes, so the minute is read once and seconds and milliseconds are
-    added as whole microseconds, which gives the same float as the full parse.
-    Anything else goes the full way.
+    its hours, so the hour is read once and minutes, seconds and milliseconds
+    are added as whole microseconds, which gives the same float as the full
+    parse. Anything else goes the full way.
     """
     if (
         len(text) == 24
@@ -427,20 +436,27 @@ def _iso_time(text: str) -> float:
         and text[13] == ":"
         and text.isascii()
     ):
+        minute = text[14:16]
         second = text[17:19]
         millis = text[20:23]
-        if second.isdecimal() and millis.isdecimal() and second < "60":
-            start = _minute_starts.get(text[:16])
+        if (
+            minute.isdecimal()
+            and second.isdecimal()
+            and millis.isdecimal()
+            and minute < "60"
+            and second < "60"
+        ):
+            start = _hour_starts.get(text[:13])
             if start is None:
-                start = _minute_start(text[:16])
+                start = _hour_start(text[:13])
             if start is not None:
-                micros = (start + int(second)) * 1_000_000 + int(millis) * 1000
-                return micros / 1_000_000
+                start += int(minute) * 60 + int(second)
+                return (start * 1_000_000 + int(millis) * 1000) / 1_000_000
     return parse_time(text)
 
 
-def _minute_start(prefix: str) -> int | None:
-    """Epoch seconds of a minute, or None when the full parse should judge it."""
+def _hour_start(prefix: str) -> int | None:
+    """Epoch seconds of an hour, or None when the full parse should judge it."""
     try:
         moment = datetime.fromisoformat(prefix)
     except ValueError:
@@ -448,9 +464,9 @@ def _minute_start(prefix: str) -> int | None:
     if moment.tzinfo is not None:
         return None
     start = int(moment.replace(tzinfo=UTC).timestamp())
-    if len(_minute_starts) >= _KNOWN_MINUTES_MAX:
-        _minute_starts.clear()
-    _minute_starts[prefix] = start
+    if len(_hour_starts) >= _KNOWN_HOURS_MAX:
+        _hour_starts.clear()
+    _hour_starts[prefix] = start
     return start
 
 

@@ -32,6 +32,9 @@ MAX_WAITING = 5000
 KEPT_ENCODINGS = 65536
 """Agents and places whose JSON is kept; about the enrichers' own caches."""
 
+WRITE_BYTES = 1 << 16
+"""JSON lines are gathered up to this many bytes and written at once."""
+
 _json = msgspec.json.Encoder()
 
 
@@ -49,6 +52,10 @@ class HeadlessWriter:
         self._last_answer = time.monotonic()
         self.interrupted = False
         self._encoded = _Encoded()
+        self._lines = bytearray()
+        """JSON lines encoded but not yet written, up to :data:`WRITE_BYTES`."""
+        self._binary = getattr(out, "buffer", None)
+        """The byte stream under ``out``, if any: JSON lines skip the text layer."""
         # A live run flushes every line, so a pipe sees alerts as they happen.
         self.live = settings.follow or settings.speed > 0
 
@@ -87,8 +94,27 @@ class HeadlessWriter:
         while self.waiting:
             self._write_ready(block=True)
         self.monitor.close()
-        self.out.flush()
+        self.flush()
         return self.monitor.summary()
+
+    def _write_lines(self) -> None:
+        """Write the JSON lines gathered so far; a live run flushes them too."""
+        lines = self._lines
+        if self._binary is None:
+            self.out.write(lines.decode())
+        else:
+            self.out.flush()  # anything written as text goes first
+            self._binary.write(lines)
+        lines.clear()
+        if self.live:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._lines:
+            self._write_lines()
+        self.out.flush()
+        if self._binary is not None:
+            self._binary.flush()
 
     def _write_ready(self, block: bool) -> None:
         waiting = self.waiting
@@ -122,13 +148,16 @@ class HeadlessWriter:
         self.monitor.stats.add(event)
         if self.settings.all_events or self.monitor.is_alert(event):
             if self.settings.format == "jsonl":
-                line = _json.encode(event.as_json(self._encoded))
-                self.out.write(line.decode() + "\n")
+                lines = self._lines
+                _json.encode_into(event.as_json(self._encoded), lines, -1)
+                lines += b"\n"
+                if self.live or len(lines) >= WRITE_BYTES:
+                    self._write_lines()
             else:
                 self.out.write(format_event(event, self.monitor.is_alert(event)) + "\n")
+                if self.live:
+                    self.out.flush()
             self.written += 1
-            if self.live:
-                self.out.flush()
         self._since_stats += 1
         if self._since_stats >= self.settings.stats_every:
             self._since_stats = 0

@@ -15,7 +15,7 @@ from puptect_tui.detect.risk import UserRisk, user_risk
 from puptect_tui.detect.rules import agent as agent_rules
 from puptect_tui.detect.rules import auth, network
 from puptect_tui.detect.settings import DetectSettings
-from puptect_tui.detect.verdict import Reason, Verdict
+from puptect_tui.detect.verdict import NOTHING_FOUND, Reason, Verdict
 from puptect_tui.detect.windows import Recent, Tally
 from puptect_tui.detect.wording import names, quoted
 
@@ -104,7 +104,7 @@ class Detector:
         if not reasons:
             if not failed:
                 self._learn(user, event, block, asn, country, usual)
-            return Verdict()
+            return NOTHING_FOUND
         verdict = scoring.verdict(reasons, settings)
         for reason in verdict.reasons:
             user.reasons[reason.rule] = (event.time, reason)

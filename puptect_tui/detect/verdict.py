@@ -42,7 +42,11 @@ class Severity(IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return SEVERITY_LABELS[self]
+
+
+SEVERITY_LABELS = tuple(severity.name.lower() for severity in Severity)
+"""The words of the alert format, by severity; looked up once per written line."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -81,3 +85,8 @@ class Verdict:
     @property
     def rules(self) -> list[str]:
         return [reason.rule for reason in self.reasons]
+
+
+NOTHING_FOUND = Verdict()
+"""The verdict of every login no rule spoke about, shared: most logins get it,
+and one object for all of them saves an allocation each. Never change it."""
