@@ -94,3 +94,72 @@ def test_text_table_has_the_seed_rows_and_escapes_nothing_away():
     lines = table.splitlines()
     assert [line.split()[0] for line in lines[1:]] == ["count", "unique", "top", "freq"]
     assert "henry" in lines[3]
+
+
+def test_top_is_the_most_common_and_the_first_seen_of_a_tie_at_any_length():
+    """Counting in batches must give what counting one by one gives."""
+    import random
+
+    from puptect_tui.stats import BATCH
+
+    rng = random.Random(5)
+    users = [f"user{rng.randrange(40)}" for _ in range(BATCH * 3 + 17)]
+    stats = StreamStats()
+
+    for count, user in enumerate(users, 1):
+        stats.add(event(user, "198.51.100.1"))
+        if count in (1, BATCH - 1, BATCH, BATCH * 2 + 3, len(users)):
+            seen = users[:count]
+            most = max(seen.count(name) for name in seen)
+            first_of_most = next(name for name in seen if seen.count(name) == most)
+            row = {row.column: row for row in stats.describe()}["userid"]
+            assert (row.top, row.freq, row.count) == (first_of_most, most, count)
+            assert row.unique == len(set(seen))
+
+
+def test_listed_word_is_what_the_event_showed_when_counted():
+    stats = StreamStats()
+    waiting = event("ana", "198.51.100.7")
+    waiting.reputation = Reputation(pending=True)
+    stats.add(waiting)
+
+    waiting.reputation.pending = False
+    waiting.reputation.local = ("list",)
+    listed = {row.column: row for row in stats.describe()}["listed"]
+
+    assert (listed.top, listed.freq) == ("pending", 1)
+
+
+def test_capped_column_past_a_batch_keeps_counting_the_values_it_tracks():
+    from puptect_tui.stats import BATCH
+
+    stats = StreamStats(max_distinct=3)
+    for number in range(BATCH + 10):
+        stats.add(event(f"user{number % 5}", "198.51.100.9"))
+
+    users = {row.column: row for row in stats.describe()}["userid"]
+
+    assert users.count == BATCH + 10
+    assert users.unique_text == "3+"
+    assert stats.top("userid", 1) == [("user0", (BATCH + 10 + 4) // 5)]
+
+
+def test_rates_keep_a_minute_of_seconds_and_late_events_join_their_second():
+    stats = StreamStats()
+    for at in (100, 130, 159):
+        stats.add(event("ana", "198.51.100.1", at=at))
+    stats.add(event("ana", "198.51.100.1", 401, at=120))  # late, still shown
+    stats.add(event("ana", "198.51.100.1", at=99))  # before the series began
+
+    rates = stats.event_rate
+
+    assert len(rates) == 60
+    assert (rates[0], rates[20], rates[30], rates[59], sum(rates)) == (1, 1, 1, 1, 4)
+    assert stats.failure_rate[20] == 1
+
+    stats.add(event("ana", "198.51.100.1", at=200))  # 41 s on: the minute slides
+    assert len(stats.event_rate) == 60
+    assert sum(stats.event_rate) == 2  # 159 and 200 remain
+
+    stats.add(event("ana", "198.51.100.1", at=400))  # a long pause starts afresh
+    assert stats.event_rate == [1]
