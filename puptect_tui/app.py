@@ -1,6 +1,8 @@
 """The live terminal UI: the monitor in a worker thread, the views on a timer.
 
 The monitor reads, scores and hands events to a mailbox from its own thread.
+It is imported and built in that thread too: the enrichers' packages take a
+third of a second to load, and the first frame should not wait for them.
 Fifteen times a second the app collects what arrived, files it in the store
 and the statistics, and redraws only what changed, so the screen refreshes a
 bounded number of times per second whatever the event rate.
@@ -11,8 +13,10 @@ from __future__ import annotations
 import logging
 import shlex
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -20,11 +24,17 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from puptect_tui.events import Event
+from puptect_tui.detect.settings import DetectSettings
+from puptect_tui.events import Event, parse_field_map
 from puptect_tui.filtering import Filter, FilterError
-from puptect_tui.messages import Delivery, Mailbox, StreamFailed, StreamFinished
-from puptect_tui.monitor import Listener, Monitor
-from puptect_tui.settings import Settings
+from puptect_tui.messages import (
+    Delivery,
+    Mailbox,
+    MonitorRefused,
+    StreamFailed,
+    StreamFinished,
+)
+from puptect_tui.settings import Settings, SettingsError
 from puptect_tui.stats import StreamStats
 from puptect_tui.store import EventStore
 from puptect_tui.widgets.alerts_table import AlertsTable
@@ -34,9 +44,12 @@ from puptect_tui.widgets.help_screen import HelpScreen
 from puptect_tui.widgets.stats_pane import StatsPane
 from puptect_tui.widgets.user_panel import UserPanel
 
+if TYPE_CHECKING:
+    from puptect_tui.monitor import Listener, Monitor
+
 log = logging.getLogger(__name__)
 
-MonitorFactory = Callable[[Settings, Listener], Monitor]
+MonitorFactory = Callable[[Settings, "Listener"], "Monitor"]
 
 REFRESH_PER_SECOND = 15
 """Redraws per second at most; events in between are collected in one go."""
@@ -62,6 +75,8 @@ class PuptectApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "puptect"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+    """Under 20 lines the statistics give their rows to the table (s shows them)."""
     ENABLE_COMMAND_PALETTE = False
     """Every action has its key; the palette's footer entry is room for one."""
 
@@ -80,13 +95,23 @@ class PuptectApp(App[int]):
     def __init__(
         self,
         settings: Settings,
-        monitor_factory: MonitorFactory = Monitor,
+        monitor_factory: MonitorFactory | None = None,
         table_rows: int = TABLE_ROWS,
     ):
         super().__init__()
         self.settings = settings
         self.mailbox = Mailbox()
-        self.monitor = monitor_factory(settings, self.mailbox)
+        self.monitor_factory = monitor_factory or _real_monitor
+        self.monitor: Monitor | None = None
+        """Built by the worker thread; None until then (see monitor_ready)."""
+        self.monitor_ready = threading.Event()
+        self._monitor_lock = threading.Lock()
+        self._stopping = False
+        """Quit came; a monitor built after it is stopped, not run."""
+        self.replay_speed = settings.speed
+        """The replay speed asked for, handed to the monitor once it exists."""
+        self.refusal = ""
+        """Why the settings could not build a monitor; printed after the exit."""
         self.store = EventStore(settings.min_severity)
         self.stats = StreamStats()
         """The UI's own statistics, fed on its thread, so a refresh never races."""
@@ -130,6 +155,10 @@ class PuptectApp(App[int]):
         sys.setswitchinterval(SWITCH_INTERVAL)
         self.table.focus()
         self.set_interval(1 / REFRESH_PER_SECOND, self.refresh_views)
+        self.call_after_refresh(self._start_replay)
+
+    def _start_replay(self) -> None:
+        """Started after the first frame, so its imports do not delay it."""
         self.run_worker(
             self._replay,
             name="replay",
@@ -142,8 +171,25 @@ class PuptectApp(App[int]):
 
     def _replay(self) -> None:
         """The worker thread: the whole stream, then a message that it ended."""
-        summary = self.monitor.run()
+        try:
+            monitor = self.monitor_factory(self.settings, self.mailbox)
+        except SettingsError as error:
+            self.post_message(MonitorRefused(str(error)))
+            return
+
+        with self._monitor_lock:
+            if self._stopping:
+                return
+            monitor.speed = self.replay_speed
+            self.monitor = monitor
+        self.monitor_ready.set()
+
+        summary = monitor.run()
         self.post_message(StreamFinished(summary))
+
+    def on_monitor_refused(self, message: MonitorRefused) -> None:
+        self.refusal = message.reason
+        self.exit(2)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
@@ -156,8 +202,12 @@ class PuptectApp(App[int]):
         sys.setswitchinterval(self._switch_interval)
 
     def _stop_monitor(self) -> None:
+        with self._monitor_lock:
+            self._stopping = True
+            monitor = self.monitor
         self.mailbox.close()
-        self.monitor.stop()
+        if monitor is not None:
+            monitor.stop()
 
     # Taking in what the monitor delivered
 
@@ -217,6 +267,7 @@ class PuptectApp(App[int]):
     def _redraw(self) -> None:
         """Draw what went stale; a pause holds back arrivals, not the analyst."""
         if self._table_stale:
+            self.table.empty_hint = self._empty_hint()
             self.table.show(list(reversed(self.shown)))
             self._table_stale = False
         if self._panel_stale and not self.paused:
@@ -225,6 +276,13 @@ class PuptectApp(App[int]):
         if not self.paused and self.stats.events // every > self._stats_mark // every:
             self.refresh_stats()
         self.header.show(self._header_state())
+
+    def _empty_hint(self) -> str:
+        if not self.where.empty:
+            return "nothing matches the filter · escape clears it"
+        if self.alerts_only:
+            return "no alerts yet · a shows every event"
+        return "no events yet"
 
     def refresh_stats(self) -> None:
         self._stats_mark = self.stats.events
@@ -240,24 +298,33 @@ class PuptectApp(App[int]):
 
     def _header_state(self) -> HeaderState:
         monitor = self.monitor
-        counts = monitor.counts
-        health = monitor.dnsbl_health
+        counts = getattr(monitor, "counts", None)
+        health = getattr(monitor, "dnsbl_health", None)
+        if monitor is None:
+            dnsbl = "dnsbl starting" if self.settings.dnsbl else "dnsbl off"
+        else:
+            dnsbl = "dnsbl off" if health is None else getattr(health, "summary", "")
         return HeaderState(
             source=self.settings.source or "",
-            speed=monitor.speed,
+            speed=self.replay_speed if monitor is None else monitor.speed,
             paused=self.paused,
             finished=self.finished,
             waiting=self.waiting,
-            events=counts.events,
-            alerts=counts.alerts,
-            rejected=counts.rejected,
-            dnsbl="dnsbl off" if health is None else getattr(health, "summary", ""),
+            events=counts.events if counts else 0,
+            alerts=counts.alerts if counts else 0,
+            rejected=counts.rejected if counts else 0,
+            dnsbl=dnsbl,
             view="alerts" if self.alerts_only else "all events",
             filter=self.where.text,
             failure=self.failure,
         )
 
     # Stream messages
+
+    def on_resize(self) -> None:
+        """A pane hidden by a short screen missed refreshes; catch up once shown."""
+        if self.stats.events and not self.paused:
+            self.call_after_refresh(self.refresh_stats)
 
     def on_stream_finished(self, message: StreamFinished) -> None:
         self.refresh_views()
@@ -342,8 +409,12 @@ class PuptectApp(App[int]):
         self._step_speed(-1)
 
     def _step_speed(self, step: int) -> None:
-        at = _speed_step(self.monitor.speed)
-        self.monitor.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, at + step))]
+        with self._monitor_lock:
+            monitor = self.monitor
+            at = _speed_step(self.replay_speed if monitor is None else monitor.speed)
+            self.replay_speed = SPEEDS[max(0, min(len(SPEEDS) - 1, at + step))]
+            if monitor is not None:
+                monitor.speed = self.replay_speed
         self._redraw()
 
     def action_help(self) -> None:
@@ -390,8 +461,51 @@ def _speed_step(speed: float) -> int:
     return min(range(len(finite)), key=lambda step: abs(finite[step] - speed))
 
 
+def _real_monitor(settings: Settings, listener: Listener) -> Monitor:
+    """Imported here, in the worker thread, so the first frame does not wait."""
+    from puptect_tui.monitor import Monitor
+
+    return Monitor(settings, listener)
+
+
+def check_settings(settings: Settings) -> None:
+    """The checks that cost nothing to load, made before the screen changes.
+
+    The files must open; their contents and the DNSBL zones are checked as
+    the monitor is built in the worker, and a mistake there ends the app
+    with status 2 and the same kind of line.
+    """
+    for path in settings.blocklists:
+        _must_open(path, f"blocklist {path}")
+    if settings.asn_db:
+        _must_open(settings.asn_db, f"cannot use --asn-db {settings.asn_db}")
+    try:
+        parse_field_map(settings.field_map)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+    try:
+        DetectSettings.from_mapping(settings.detect)
+    except ValueError as error:
+        raise SettingsError(f"[detect] {error}") from None
+
+
+def _must_open(path: str, what: str) -> None:
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as error:
+        raise SettingsError(f"{what}: {error.strerror or error}") from None
+
+
 def run_app(settings: Settings) -> int:
-    """Run the UI until the analyst quits; returns the exit status."""
+    """Run the UI until the analyst quits; returns the exit status.
+
+    A setting the monitor refuses raises :class:`SettingsError` after the
+    terminal is restored, so the command line reports it like any other.
+    """
+    check_settings(settings.check())
     app = PuptectApp(settings)
     status = app.run()
+    if app.refusal:
+        raise SettingsError(app.refusal)
     return status or 0

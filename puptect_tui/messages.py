@@ -11,11 +11,14 @@ from __future__ import annotations
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from puptect_tui.events import Event, Rejected
-from puptect_tui.monitor import Summary
+
+if TYPE_CHECKING:
+    from puptect_tui.monitor import Summary
 
 MAILBOX_LIMIT = 50_000
 """Events waiting for the UI before the reading thread is held back."""
@@ -26,6 +29,13 @@ class StreamFinished(Message):
     """The source is exhausted; every event has been put in the mailbox."""
 
     summary: Summary
+
+
+@dataclass
+class MonitorRefused(Message):
+    """The settings could not build a monitor; the app ends with status 2."""
+
+    reason: str
 
 
 @dataclass

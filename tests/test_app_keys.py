@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from ui_factory import HeldMonitor, app_test, make_event, replayed, ui_settings
+from ui_factory import (
+    HeldMonitor,
+    app_test,
+    make_event,
+    monitor_built,
+    replayed,
+    ui_settings,
+)
 
 from puptect_tui.app import PuptectApp
 from puptect_tui.detect.verdict import Reason
@@ -50,6 +57,7 @@ async def test_the_stream_fills_the_table_newest_first_with_alerts_only():
 async def test_space_pauses_the_table_and_resume_shows_every_event():
     app = held_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await monitor_built(app)
         monitor = app.monitor
         monitor.deliver(*(make_event(line, reasons=ALERT) for line in range(1, 6)))
         app.refresh_views()
@@ -217,6 +225,7 @@ async def test_s_hides_and_shows_the_statistics():
 async def test_plus_and_minus_step_the_replay_speed():
     app = held_app(speed=1.0)
     async with app.run_test(size=(80, 24)) as pilot:
+        await monitor_built(app)
         await pilot.press("plus")
         assert app.monitor.speed == 2.0
         await pilot.press("minus", "minus", "minus")
@@ -237,6 +246,7 @@ async def test_plus_and_minus_step_the_replay_speed():
 async def test_question_mark_and_f1_open_the_help(key):
     app = held_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await monitor_built(app)
         await pilot.press(key)
         assert isinstance(app.screen, HelpScreen)
 
@@ -248,6 +258,7 @@ async def test_question_mark_and_f1_open_the_help(key):
 async def test_q_quits_and_stops_the_monitor():
     app = held_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await monitor_built(app)
         await pilot.press("q")
         await pilot.pause()
         assert app.monitor.stopped.is_set()
@@ -258,6 +269,7 @@ async def test_q_quits_and_stops_the_monitor():
 async def test_statistics_refresh_every_n_events():
     app = held_app(stats_every=15)
     async with app.run_test(size=(80, 24)):
+        await monitor_built(app)
         pane = app.query_one(StatsPane)
         monitor = app.monitor
 
@@ -282,6 +294,7 @@ async def test_statistics_refresh_every_n_events():
 async def test_a_late_blocklist_answer_updates_its_row():
     app = held_app()
     async with app.run_test(size=(80, 24)):
+        await monitor_built(app)
         monitor = app.monitor
         quiet, shown = make_event(1, userid="erik"), make_event(2, reasons=ALERT)
         monitor.deliver(quiet, shown)
@@ -303,6 +316,7 @@ async def test_a_late_blocklist_answer_updates_its_row():
 async def test_the_table_is_bounded_and_the_filter_reaches_older_alerts():
     app = PuptectApp(ui_settings(), monitor_factory=HeldMonitor, table_rows=10)
     async with app.run_test(size=(80, 24)) as pilot:
+        await monitor_built(app)
         app.monitor.deliver(make_event(1, userid="henry", reasons=ALERT))
         app.monitor.deliver(*(make_event(n, reasons=ALERT) for n in range(2, 200)))
         app.refresh_views()

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from ui_factory import HeldMonitor, app_test, make_event, replayed, ui_settings
+from ui_factory import (
+    HeldMonitor,
+    app_test,
+    make_event,
+    monitor_built,
+    replayed,
+    ui_settings,
+)
 
 from puptect_tui.app import PuptectApp
 from puptect_tui.widgets.alerts_table import AlertsTable
@@ -31,6 +38,7 @@ def test_safe_text_shows_every_character_and_obeys_none(sent, shown):
 async def test_hostile_agents_and_users_are_drawn_literally_without_a_crash():
     app = PuptectApp(ui_settings(), monitor_factory=HeldMonitor)
     async with app.run_test(size=(160, 40)) as pilot:
+        await monitor_built(app)
         reasons = (("agent.malformed", "odd agent", 40),)
         app.monitor.deliver(
             *(

@@ -94,6 +94,12 @@ class HeldMonitor:
             self.mailbox.on_event(event)
 
 
+async def monitor_built(app) -> None:
+    """Wait, without sleeping, until the worker thread has built the monitor."""
+    built = await asyncio.to_thread(app.monitor_ready.wait, 5)
+    assert built, app.refusal or "the worker built no monitor"
+
+
 async def replayed(pilot) -> None:
     """Wait for the real monitor to read the whole stream and the app to show it."""
     await pilot.app.workers.wait_for_complete()
