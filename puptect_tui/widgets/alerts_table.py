@@ -37,6 +37,9 @@ SEVERITY_STYLE = {
 WIDE = 120
 """From this many columns on, the table shows time, score and agent too."""
 
+TINY = 60
+"""Under this many columns, only who, how bad and from where fit."""
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -64,7 +67,14 @@ WIDE_COLUMNS = (
     Column("agent", "agent", 26),
     Column("listed", "listed", 6),
 )
+TINY_COLUMNS = (
+    Column("severity", "severity", 8),
+    Column("user", "user", 10),
+    Column("address", "address", 15),
+)
 REASONS_LEAST = 16
+
+EMPTY_HINT = "no alerts yet · a shows every event"
 
 
 def severity_text(severity: Severity) -> Text:
@@ -176,6 +186,9 @@ class AlertsTable(ScrollView, can_focus=True):
         self._shown: list[Event] = []
         self._lines: dict[int, Strip] = {}
         """Rendered rows of the current list, by row; cleared when it changes."""
+        self.empty_hint = EMPTY_HINT
+        """Drawn dim in the first row while there is no row, so a quiet table
+        is not mistaken for a broken one."""
 
     @property
     def row_count(self) -> int:
@@ -256,6 +269,8 @@ class AlertsTable(ScrollView, can_focus=True):
             return self._strip(cells, style, width)
 
         row = int(self.scroll_offset.y) + y - 1
+        if not self._shown and y == 1:
+            return self._hint_strip(width)
         if row >= len(self._shown):
             return Strip.blank(width, self.rich_style)
         strip = self._lines.get(row)
@@ -272,6 +287,14 @@ class AlertsTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style("alerts-table--stripe")
         return self._strip(self.row_cells(row), style, width)
 
+    def _hint_strip(self, width: int) -> Strip:
+        hint = Text(f" {self.empty_hint}", style="dim", no_wrap=True, end="")
+        segments = hint.render(self.app.console)
+        style = self.rich_style
+        return Strip(Segment.apply_style(segments, style)).adjust_cell_length(
+            width, style
+        )
+
     def _strip(self, cells: list[Text], style: Style, width: int) -> Strip:
         line = Text(" ", end="", no_wrap=True)
         for column, cell in zip(self.columns, cells, strict=False):
@@ -286,7 +309,12 @@ class AlertsTable(ScrollView, can_focus=True):
 
     def _layout(self) -> tuple[Column, ...]:
         width = self.scrollable_content_region.width or 80
-        chosen = WIDE_COLUMNS if width >= WIDE else NARROW_COLUMNS
+        if width >= WIDE:
+            chosen = WIDE_COLUMNS
+        elif width >= TINY:
+            chosen = NARROW_COLUMNS
+        else:
+            chosen = TINY_COLUMNS
         used = sum(column.width + 2 * self.cell_padding for column in chosen)
         reasons = max(REASONS_LEAST, width - used - 2 * self.cell_padding - 2)
         return (*chosen, Column("reasons", "reasons", reasons))

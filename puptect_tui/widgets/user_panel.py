@@ -65,7 +65,13 @@ def timeline(events: list[Event]) -> Text:
     return marks
 
 
-def _titled_table(title: str, *columns: str) -> Table:
+def _titled_table(title: str, *columns: str, rest: str = "") -> Table:
+    """A borderless table; the ``rest`` column takes the width the others leave.
+
+    Without one, Rich shares out the width and cuts an address or a browser
+    name as readily as a long agent string; with it, the short columns keep
+    their natural width and only the raw text is shortened.
+    """
     table = Table(
         title=title,
         title_justify="left",
@@ -76,7 +82,8 @@ def _titled_table(title: str, *columns: str) -> Table:
         header_style="dim",
     )
     for column in columns:
-        table.add_column(column, no_wrap=True, overflow="ellipsis")
+        ratio = 1 if column == rest else None
+        table.add_column(column, no_wrap=True, overflow="ellipsis", ratio=ratio)
     return table
 
 
@@ -98,7 +105,7 @@ def addresses_table(events: list[Event]) -> Table:
 
 
 def devices_table(events: list[Event]) -> Table:
-    table = _titled_table("devices", "agent", "logins", "as sent")
+    table = _titled_table("devices", "agent", "logins", "as sent", rest="as sent")
     devices = Counter(_device(event) for event in events)
     raw = {_device(event): event.useragent for event in events}
     for label, count in devices.most_common(6):
@@ -113,7 +120,9 @@ def _device(event: Event) -> str:
 
 
 def logins_table(events: list[Event]) -> Table:
-    table = _titled_table("latest logins", "line", "sev", "code", "address", "agent")
+    table = _titled_table(
+        "latest logins", "line", "sev", "code", "address", "agent", rest="agent"
+    )
     for event in reversed(events[-LOGINS_LISTED:]):
         table.add_row(
             str(event.line),
