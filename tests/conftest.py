@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.dns_server import RBLDNSD, TEST_DATASETS, Rbldnsd, SilentServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _from_the_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every test from the repository root, as README's command does, so
+    paths shown on screen (the header's source) are the same on every machine."""
+    monkeypatch.chdir(ROOT)
 
 
 def _require_rbldnsd() -> None:

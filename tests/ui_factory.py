@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -61,7 +62,7 @@ SEED_BLOCKLIST = Path(__file__).parent.parent / "data" / "blocklist.txt"
 def ui_settings(**changes) -> Settings:
     """The small stream at full speed, no DNS, the seed's listed addresses local."""
     settings = Settings(
-        source=str(SMALL_STREAM),
+        source=os.path.relpath(SMALL_STREAM),
         speed=0,
         dnsbl=False,
         blocklists=[str(SEED_BLOCKLIST)],
