@@ -330,12 +330,10 @@ def _make_event(
 
     if not ip_text:
         raise BadLineError("no address (ip, src_ip, client_ip or source_ip)")
-    address = parse_address(ip_text)
-    ip = _canonical_text.get(address)
-    if ip is None:
-        ip = _canonical_text[address] = str(address)
-        if len(_canonical_text) > _KNOWN_ADDRESSES_MAX:
-            _canonical_text.clear()
+    known = _read_addresses.get(ip_text)
+    if known is None:
+        known = _address_and_text(ip_text)
+    address, ip = known
 
     if type(status_code) is not int:
         status_code = _status_code(status_code)
@@ -369,8 +367,32 @@ def _text(value: Any, name: str) -> str | None:
 
 
 _known_addresses: dict[str, Address] = {}
-_canonical_text: dict[Address, str] = {}
+_read_addresses: dict[str, tuple[Address, str]] = {}
+"""Address text as lines wrote it, to the address and its canonical text."""
 _KNOWN_ADDRESSES_MAX = 65536
+
+
+def _address_and_text(text: str) -> tuple[Address, str]:
+    """Read an address once per distinct text; the canonical text is shared.
+
+    An IPv4 address read from unpadded text is already in canonical form
+    (leading zeros are refused), which spares formatting it again.
+    """
+    address = parse_address(text)
+    if type(address) is ipaddress.IPv4Address and ":" not in text:
+        canonical = text.strip()
+    else:
+        canonical = str(address)
+    canonical = _canonical_text.setdefault(canonical, canonical)
+    if len(_read_addresses) >= _KNOWN_ADDRESSES_MAX:
+        _read_addresses.clear()
+        _canonical_text.clear()
+    known = _read_addresses[text] = (address, canonical)
+    return known
+
+
+_canonical_text: dict[str, str] = {}
+"""One string object per canonical address, whatever text led to it."""
 
 
 def parse_address(text: str) -> Address:

@@ -65,7 +65,7 @@ class Pipeline:
 
         with self._lock:
             event.agent = parse_agent(event.useragent)
-            event.place = self.geo.place(event.address)
+            event.place = self.geo.place(event.address, event.ip)
             local = self.blocklists.listing(event.address)
             event.reputation = self._reputation(event, local, on_late)
             event.verdict = self.detector.score(event)
@@ -74,7 +74,7 @@ class Pipeline:
     def _process_alone(self, event: Event) -> Verdict:
         """Without DNS lookups no answer can come late: no lock, no callback."""
         event.agent = parse_agent(event.useragent)
-        event.place = self.geo.place(event.address)
+        event.place = self.geo.place(event.address, event.ip)
         local = self.blocklists.listing(event.address)
         if local:
             event.reputation = Reputation(local=local, skipped="dnsbl off")

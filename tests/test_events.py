@@ -239,3 +239,18 @@ def test_times_across_many_minutes_keep_their_own_minute():
     events = [parse(login(timestamp=text)) for text in texts]
 
     assert [event.timestamp for event in events] == texts
+
+
+def test_every_spelling_of_an_address_gives_one_canonical_text():
+    spellings = [
+        " 198.51.100.7",
+        "198.51.100.7 ",
+        "::ffff:198.51.100.7",
+        "198.51.100.7",
+    ]
+
+    events = [parse(login(ip=text)) for text in spellings]
+
+    assert {event.ip for event in events} == {"198.51.100.7"}
+    assert len({id(event.ip) for event in events}) == 1
+    assert {str(event.address) for event in events} == {"198.51.100.7"}

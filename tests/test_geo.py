@@ -119,3 +119,14 @@ def test_as_json_is_plain_data_for_the_alert_line():
         "network_name": "Example Mobile Operator",
         "block": "109.184.11.0/24",
     }
+
+
+@pytest.mark.parametrize(
+    "text", ["109.184.11.34", "2a00:1450:4001:81c::200e", "10.1.2.3"]
+)
+def test_place_by_canonical_text_is_the_place_by_address(text):
+    geo = Geo()
+    address = parse_address(text)
+
+    assert geo.place(address, text) == Geo().place(address)
+    assert geo.place(address, text) is geo.place(address, text)

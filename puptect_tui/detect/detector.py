@@ -310,6 +310,7 @@ class Detector:
         self, crowd: Crowd, event: Event, block: str | None
     ) -> Reason | None:
         if len(crowd.failed_users.counts) < self.settings.stuffing_users:
+            crowd.quiet = True  # too few users for stuffing until the next failure
             return None
         raw = event.useragent
         shared = f"addresses in {block}" if block else f"agent {quoted(raw)}"
@@ -356,16 +357,18 @@ class Detector:
             if found is not None:
                 reasons.append(found)
         stuffing = None
-        for crowd, network_block in (
-            (self.agent_crowds.items.get(raw), None),
-            (self.network_crowds.items.get(block), block),
-        ):
-            if crowd is None:
-                continue
+        crowd = self.agent_crowds.items.get(raw)
+        if crowd is not None:
+            crowd.successes.add(time)
+            crowd.latest = time
+            if not crowd.quiet:
+                stuffing = self._check_stuffing(crowd, event, None)
+        crowd = self.network_crowds.items.get(block)
+        if crowd is not None:
             crowd.successes.add(time)
             crowd.latest = time
             if stuffing is None and not crowd.quiet:
-                stuffing = self._check_stuffing(crowd, event, network_block)
+                stuffing = self._check_stuffing(crowd, event, block)
         if stuffing is not None:
             reasons.append(stuffing)
 

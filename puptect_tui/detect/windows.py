@@ -178,20 +178,24 @@ class Buckets:
     one increment per event; the count is exact to within one slice.
     """
 
-    __slots__ = ("counts", "slices", "width")
+    __slots__ = ("counts", "size", "slices", "width")
 
     def __init__(self, span: float, slices: int = 12) -> None:
         self.width = span / slices
+        self.size = slices
         self.counts = [0] * slices
         self.slices = [-1] * slices
 
     def add(self, time: float) -> None:
         index = int(time // self.width)
-        slot = index % len(self.counts)
-        if self.slices[slot] != index:
-            self.slices[slot] = index
-            self.counts[slot] = 0
-        self.counts[slot] += 1
+        slot = index % self.size
+        counts = self.counts
+        slices = self.slices
+        if slices[slot] != index:
+            slices[slot] = index
+            counts[slot] = 1
+        else:
+            counts[slot] += 1
 
     def total(self, now: float) -> int:
         newest = int(now // self.width)

@@ -64,6 +64,7 @@ class Geo:
         self.asn_db = Path(asn_db) if asn_db is not None else None
         self._reader = _open_asn_db(self.asn_db) if self.asn_db else None
         self._cached = lru_cache(maxsize=CACHED_PLACES)(self._look_up)
+        self._by_text: dict[str, Place] = {}
 
     @property
     def asn_source(self) -> str | None:
@@ -72,14 +73,29 @@ class Geo:
             return None
         return self._reader.metadata().database_type
 
-    def place(self, address: Address) -> Place:
+    def place(self, address: Address, text: str | None = None) -> Place:
         """The place of an address; cached, and never raises.
 
-        The cache is keyed on the address's number: hashing an ``ipaddress``
-        object costs more than the lookup it would save.
+        Given the address's canonical ``text`` (an event's ``ip``), the cache
+        is one dictionary step on a string whose hash is already known;
+        otherwise it is keyed on the address's number: hashing an
+        ``ipaddress`` object costs more than the lookup it would save.
         """
+        if text is not None:
+            known = self._by_text.get(text)
+            if known is None:
+                known = self._place_of_text(address, text)
+            return known
         version = 4 if type(address) is ipaddress.IPv4Address else 6
         return self._cached(version, int(address))
+
+    def _place_of_text(self, address: Address, text: str) -> Place:
+        version = 4 if type(address) is ipaddress.IPv4Address else 6
+        found = self._cached(version, int(address))
+        if len(self._by_text) >= CACHED_PLACES:
+            self._by_text.clear()
+        self._by_text[text] = found
+        return found
 
     def close(self) -> None:
         if self._reader is not None:
@@ -111,10 +127,9 @@ def address_block(address: Address) -> str:
     as long, and this runs for every new address.
     """
     if type(address) is ipaddress.IPv4Address:
-        start = ipaddress.IPv4Address(
-            int(address) >> (32 - IPV4_BLOCK) << (32 - IPV4_BLOCK)
-        )
-        return f"{start}/{IPV4_BLOCK}"
+        start = int(address) >> (32 - IPV4_BLOCK) << (32 - IPV4_BLOCK)
+        dotted = f"{start >> 24}.{start >> 16 & 255}.{start >> 8 & 255}.{start & 255}"
+        return f"{dotted}/{IPV4_BLOCK}"
     start = ipaddress.IPv6Address(
         int(address) >> (128 - IPV6_BLOCK) << (128 - IPV6_BLOCK)
     )
