@@ -97,13 +97,21 @@ class HeldMonitor:
 
 async def monitor_built(app) -> None:
     """Wait, without sleeping, until the worker thread has built the monitor."""
-    built = await asyncio.to_thread(app.monitor_ready.wait, 5)
+    built = await asyncio.to_thread(app.monitor_ready.wait, 20)
     assert built, app.refusal or "the worker built no monitor"
 
 
-async def replayed(pilot) -> None:
-    """Wait for the real monitor to read the whole stream and the app to show it."""
+async def replayed(pilot, patience: float = 20.0) -> None:
+    """Wait for the real monitor to read the whole stream and the app to show it.
+
+    The worker ends before the app has handled its last messages, and on a
+    loaded machine that takes more than one pause: keep pausing, within limits.
+    """
     await pilot.app.workers.wait_for_complete()
+    deadline = asyncio.get_running_loop().time() + patience
+    await pilot.pause()
+    while not pilot.app.finished and asyncio.get_running_loop().time() < deadline:
+        await pilot.pause(0.02)
     await pilot.pause()
     assert pilot.app.finished, pilot.app.failure
 
