@@ -52,6 +52,9 @@ class HeadlessWriter:
         self._last_answer = time.monotonic()
         self.interrupted = False
         self._encoded = _Encoded()
+        self._all_events = settings.all_events
+        self._min_severity = settings.min_severity
+        self._emit = self._emit_jsonl if settings.format == "jsonl" else self._emit_text
         self._lines = bytearray()
         """JSON lines encoded but not yet written, up to :data:`WRITE_BYTES`."""
         self._binary = getattr(out, "buffer", None)
@@ -144,26 +147,30 @@ class HeadlessWriter:
             head.reputation.errors["dnsbl"] = "no answer from the lookup thread"
         return True
 
-    def _emit(self, event: Event) -> None:
+    def _emit_jsonl(self, event: Event) -> None:
+        """One JSON line; this format prints no statistics, so none are kept."""
+        if self._all_events or event.verdict.severity >= self._min_severity:
+            lines = self._lines
+            _json.encode_into(event.as_json(self._encoded), lines, -1)
+            lines += b"\n"
+            if self.live or len(lines) >= WRITE_BYTES:
+                self._write_lines()
+            self.written += 1
+
+    def _emit_text(self, event: Event) -> None:
+        """One readable line, and the describe table every ``stats_every``."""
         self.monitor.stats.add(event)
-        if self.settings.all_events or self.monitor.is_alert(event):
-            if self.settings.format == "jsonl":
-                lines = self._lines
-                _json.encode_into(event.as_json(self._encoded), lines, -1)
-                lines += b"\n"
-                if self.live or len(lines) >= WRITE_BYTES:
-                    self._write_lines()
-            else:
-                self.out.write(format_event(event, self.monitor.is_alert(event)) + "\n")
-                if self.live:
-                    self.out.flush()
+        alert = self.monitor.is_alert(event)
+        if self._all_events or alert:
+            self.out.write(format_event(event, alert) + "\n")
+            if self.live:
+                self.out.flush()
             self.written += 1
         self._since_stats += 1
         if self._since_stats >= self.settings.stats_every:
             self._since_stats = 0
-            if self.settings.format == "text":
-                self.out.write("\n" + format_describe(self.monitor.stats.describe()))
-                self.out.write("\n\n")
+            self.out.write("\n" + format_describe(self.monitor.stats.describe()))
+            self.out.write("\n\n")
 
 
 def _pending(event: Event) -> bool:
