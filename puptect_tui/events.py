@@ -92,35 +92,58 @@ class Event(msgspec.Struct, gc=False):
         hour, within = divmod(second, 3600)
         return _iso_hour(hour) + _CLOCK_FACE[within] + _MILLIS[millis]
 
-    def as_json(self, part: Callable[[Any], Any] = _plain) -> dict[str, Any]:
-        """The alert object of the JSONL output format.
+    def as_json(self) -> dict[str, Any]:
+        """The alert object of the JSONL output format, as plain data."""
+        return msgspec.to_builtins(self.alert())
+
+    def alert(self, part: Callable[[Any], Any] = _plain) -> Alert:
+        """The alert object of the JSONL output format, ready to encode.
 
         ``part`` turns the reputation, agent and place into JSON; a writer may
         pass one that reuses what it encoded for an earlier event.
         """
         verdict = self.verdict
-        record: dict[str, Any] = {
-            "line": self.line,
-            "timestamp": self.timestamp,
-            "userid": self.userid,
-            "ip": self.ip,
-            "event_type": self.event_type,
-            "status_code": self.status_code,
-            "success": self.success,
-            "useragent": self.useragent,
-            "severity": SEVERITY_LABELS[verdict.severity],
-            "score": verdict.score,
-            "reasons": [reason.as_json() for reason in verdict.reasons]
-            if verdict.reasons
-            else [],
-        }
-        if self.reputation is not None:
-            record["reputation"] = part(self.reputation)
-        if self.agent is not None:
-            record["agent"] = part(self.agent)
-        if self.place is not None:
-            record["place"] = part(self.place)
-        return record
+        reasons = verdict.reasons
+        reputation, agent, place = self.reputation, self.agent, self.place
+        return Alert(
+            self.line,
+            self.timestamp,
+            self.userid,
+            self.ip,
+            self.event_type,
+            self.status_code,
+            self.success,
+            self.useragent,
+            SEVERITY_LABELS[verdict.severity],
+            verdict.score,
+            [reason.as_json() for reason in reasons] if reasons else [],
+            None if reputation is None else part(reputation),
+            None if agent is None else part(agent),
+            None if place is None else part(place),
+        )
+
+
+class Alert(msgspec.Struct, omit_defaults=True):
+    """The fields of one JSONL alert line, in their order.
+
+    A struct encodes in half the time of the same dict; enrichment an event
+    lacks is left out of the line rather than written as null.
+    """
+
+    line: int
+    timestamp: str
+    userid: str
+    ip: str
+    event_type: str
+    status_code: int | None
+    success: bool | None
+    useragent: str
+    severity: str
+    score: int
+    reasons: list[dict[str, Any]]
+    reputation: Any = None
+    agent: Any = None
+    place: Any = None
 
 
 _CLOCK_FACE = tuple(

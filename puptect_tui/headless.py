@@ -151,7 +151,7 @@ class HeadlessWriter:
         """One JSON line; this format prints no statistics, so none are kept."""
         if self._all_events or event.verdict.severity >= self._min_severity:
             lines = self._lines
-            _json.encode_into(event.as_json(self._encoded), lines, -1)
+            _json.encode_into(event.alert(self._encoded), lines, -1)
             lines += b"\n"
             if self.live or len(lines) >= WRITE_BYTES:
                 self._write_lines()
