@@ -1,11 +1,14 @@
 """How fast DNSBL lookups go against rbldnsd on loopback, and what the cache saves.
 
-Part 1: distinct global addresses through DnsblChecker and through pydnsbl's
-DNSBLIpChecker.bulk_check, same server, zones, timeout and concurrency.
+Part 1: distinct global addresses through DnsblChecker (with each transport
+asked for) and through pydnsbl's DNSBLIpChecker.bulk_check, same server,
+zones, timeout and concurrency, one after the other in one session.
 Part 2: a stream where addresses repeat (Zipf): queries sent versus lookups,
-and whether any (name, type) reached the server twice within its TTL.
+and whether any (name, type) reached the server twice within its TTL. A
+retransmission of an unanswered query is counted on its own line, not as a
+repeat: the repeats are about the cache.
 
-    /work/venv/bin/python bench/dnsbl.py --addresses 20000
+    /work/venv/bin/python bench/dnsbl.py --addresses 20000 --transports wire,cares
 """
 
 from __future__ import annotations
@@ -58,11 +61,15 @@ def datasets(addresses: list[ipaddress.IPv4Address]) -> list[Dataset]:
 
 
 def run_checker(
-    server: Rbldnsd, addresses: list, timeout: float, concurrency: int
+    server: Rbldnsd, addresses: list, timeout: float, concurrency: int, transport: str
 ) -> tuple[float, int, DnsblChecker]:
     """Seconds to get every address's reputation; how many were listed."""
     checker = DnsblChecker(
-        ZONES, resolver=server.address, timeout=timeout, concurrency=concurrency
+        ZONES,
+        resolver=server.address,
+        timeout=timeout,
+        concurrency=concurrency,
+        transport=transport,
     )
     checker.start()
     remaining = len(addresses)
@@ -126,7 +133,12 @@ def run_pydnsbl(
 
 
 def run_stream(
-    server: Rbldnsd, pool: list, lookups: int, timeout: float, concurrency: int
+    server: Rbldnsd,
+    pool: list,
+    lookups: int,
+    timeout: float,
+    concurrency: int,
+    transport: str,
 ) -> dict[str, float]:
     """Zipf-distributed repeats of a pool of addresses, submitted flat out."""
     chance = random.Random(11)
@@ -134,18 +146,28 @@ def run_stream(
     stream = chance.choices(pool, weights=weights, k=lookups)
     before = len(server.queries())
 
-    elapsed, listed, checker = run_checker(server, stream, timeout, concurrency)
+    elapsed, listed, checker = run_checker(
+        server, stream, timeout, concurrency, transport
+    )
     health = checker.health
 
     asked = server.queries()[before:]
     counts = collections.Counter(query for query in asked if query[1] != "SOA")
+    sent = health.queries_sent - len(ZONES)
+    seen = sum(counts.values())
+    # Copies beyond what the checker sent are its transport's retransmissions
+    # (c-ares does not tell us its own); they are not repeats of an answer.
+    retransmitted = max(seen - sent, 0)
+    repeats = sum(n - 1 for n in counts.values() if n > 1)
     return {
         "lookups": lookups,
         "distinct addresses": len(set(stream)),
         "seconds": elapsed,
-        "queries sent by checker": health.queries_sent - len(ZONES),
-        "queries seen by rbldnsd": sum(counts.values()),
-        "repeated within TTL": sum(n - 1 for n in counts.values() if n > 1),
+        "queries sent by checker": sent,
+        "queries seen by rbldnsd": seen,
+        "retransmissions (transport)": health.retransmissions,
+        "retransmitted (server saw)": retransmitted,
+        "repeated within TTL": max(repeats - retransmitted, 0),
         "zone answers from cache": health.cache_hits,
         "listed lookups": listed,
     }
@@ -158,35 +180,46 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=5_000)
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument(
+        "--transports",
+        default="wire,cares",
+        help="DnsblChecker transports to measure, comma-separated (wire, cares)",
+    )
     options = parser.parse_args()
+    transports = [name.strip() for name in options.transports.split(",") if name]
 
     addresses = global_addresses(options.addresses + options.pool, seed=7)
     distinct, pool = addresses[: options.addresses], addresses[options.addresses :]
+    ours: dict[str, tuple[float, int]] = {}
+    streams: dict[str, dict[str, float]] = {}
+    timing = (options.timeout, options.concurrency)
     with Rbldnsd(datasets(addresses), ttl=TTL) as server:
-        ours, ours_listed, _ = run_checker(
-            server, distinct, options.timeout, options.concurrency
-        )
-        theirs, theirs_listed = run_pydnsbl(
-            server, distinct, options.timeout, options.concurrency
-        )
-        stream = run_stream(
-            server, pool, options.stream, options.timeout, options.concurrency
-        )
+        for transport in transports:
+            elapsed, listed, _ = run_checker(server, distinct, *timing, transport)
+            ours[transport] = elapsed, listed
+        theirs, theirs_listed = run_pydnsbl(server, distinct, *timing)
+        for transport in transports:
+            streams[transport] = run_stream(
+                server, pool, options.stream, *timing, transport
+            )
 
     count = len(distinct)
     print(f"{count} distinct addresses, {len(ZONES)} zones, rbldnsd on loopback")
-    print(f"{'checker':<28}{'addresses/s':>12}{'seconds':>10}{'listed':>8}")
-    print(f"{'DnsblChecker':<28}{count / ours:>12.0f}{ours:>10.2f}{ours_listed:>8}")
-    print(
-        f"{'pydnsbl bulk_check':<28}{count / theirs:>12.0f}{theirs:>10.2f}"
-        f"{theirs_listed:>8}"
-    )
-    print(f"{'ratio':<28}{theirs / ours:>11.2f}x")
+    print(f"{'checker':<28}{'addresses/s':>12}{'seconds':>10}{'listed':>8}{'ratio':>8}")
+    rows = [(f"DnsblChecker ({name})", *ours[name]) for name in transports]
+    rows.append(("pydnsbl bulk_check", theirs, theirs_listed))
+    for name, seconds, listed in rows:
+        print(
+            f"{name:<28}{count / seconds:>12.0f}{seconds:>10.2f}{listed:>8}"
+            f"{theirs / seconds:>7.2f}x"
+        )
     print()
     print(f"stream of {options.stream} lookups over {options.pool} addresses (Zipf)")
-    for name, value in stream.items():
-        shown = f"{value:.2f}" if isinstance(value, float) else str(value)
-        print(f"  {name:<28}{shown:>10}")
+    print(f"  {'':<28}" + "".join(f"{name:>10}" for name in transports))
+    for row in streams[transports[0]]:
+        values = [streams[name][row] for name in transports]
+        shown = [f"{v:.2f}" if isinstance(v, float) else str(v) for v in values]
+        print(f"  {row:<28}" + "".join(f"{text:>10}" for text in shown))
 
 
 if __name__ == "__main__":

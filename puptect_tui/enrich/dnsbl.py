@@ -80,6 +80,8 @@ class DnsblHealth:
     """Zones whose latest query failed, with the reason."""
     lookups: int = 0
     queries_sent: int = 0
+    retransmissions: int = 0
+    """Queries sent a second time because the first went unanswered."""
     cache_hits: int = 0
     """Zone answers served from the cache instead of a query."""
     server_down: bool = False
@@ -112,6 +114,7 @@ class DnsblChecker:
         probe_every: float = 2.0,
         down_after: int = 3,
         clock: Callable[[], float] = time.monotonic,
+        transport: str = "wire",
     ) -> None:
         self.providers = _providers(zones)
         self.zones = tuple(provider.host for provider in self.providers)
@@ -122,6 +125,8 @@ class DnsblChecker:
         """Least time a "not listed" answer is kept; the zone's SOA may say more."""
         self.probe_every = probe_every
         self.down_after = down_after
+        self.transport = transport
+        """``"wire"``, our own UDP transport, or ``"cares"`` through pycares."""
         self.cache = AnswerCache(cache_size, clock)
 
         self._lock = threading.Lock()
@@ -214,6 +219,7 @@ class DnsblChecker:
                 failing=dict(self._failing),
                 lookups=self._lookups,
                 queries_sent=nameserver.queries_sent if nameserver else 0,
+                retransmissions=nameserver.retransmissions if nameserver else 0,
                 cache_hits=self._cache_hits,
                 server_down=bool(nameserver and nameserver.down),
             )
@@ -240,6 +246,7 @@ class DnsblChecker:
             concurrency=self.concurrency,
             down_after=self.down_after,
             probe_every=self.probe_every,
+            transport=self.transport,
         )
         if self.zones:
             self._nameserver.probe_with(self.zones[0])

@@ -17,6 +17,8 @@ from typing import Any
 
 import pycares
 
+from puptect_tui.enrich.dnsbl_wire import NoAnswerError, ServerError
+
 QUERY_TYPES = {
     "A": pycares.QUERY_TYPE_A,
     "TXT": pycares.QUERY_TYPE_TXT,
@@ -28,20 +30,12 @@ Answered = Callable[[Any, Exception | None], None]
 """Called with the records and ``None``, or ``None`` and the failure."""
 
 
-class DeadlineError(Exception):
-    """Our own deadline for a query passed before c-ares answered."""
-
-
-class DnsError(Exception):
-    """A c-ares failure code, with c-ares' own words for it."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-    @property
-    def reason(self) -> str:
-        return str(pycares.errno.strerror(self.code))
+NO_ANSWER_CODES = frozenset(
+    {pycares.errno.ARES_ETIMEOUT, pycares.errno.ARES_ECONNREFUSED}
+)
+"""c-ares errors that mean the server did not answer, as opposed to a DNS error."""
+EMPTY_CODES = frozenset({pycares.errno.ARES_ENOTFOUND, pycares.errno.ARES_ENODATA})
+"""NXDOMAIN and "no such record": a real answer that says "not listed"."""
 
 
 C_ARES_LEAST_TIMEOUT = 0.25
@@ -84,6 +78,11 @@ class _Waiting:
 class Channel:
     """One c-ares channel whose sockets the event loop watches."""
 
+    replace_after_silence = True
+    """After one timeout c-ares may hang every later query on the channel."""
+    retransmissions = 0
+    """c-ares retries inside itself; we cannot count them."""
+
     def __init__(
         self,
         loop: asyncio.AbstractEventLoop,
@@ -98,6 +97,7 @@ class Channel:
         """Unanswered queries, oldest first; all share one timeout."""
         self._tick_every = min(max(timeout / 8, 0.02), 0.25)
         self._ticker: asyncio.TimerHandle | None = None
+        self._silence = NoAnswerError(f"timeout after {timeout:g} s")
 
         # A roomy receive buffer, so answers that arrive while the loop is
         # busy wait in the socket instead of being dropped.
@@ -126,12 +126,18 @@ class Channel:
             self._ticker = self.loop.call_later(self._tick_every, self._tick)
 
         def answered(result: Any, code: int | None) -> None:
-            if self.closed:
+            if self.closed or code == pycares.errno.ARES_ECANCELLED:
                 return
             if code is None:
-                waiting.settle(result, None)
+                waiting.settle(result if isinstance(result, list) else [result], None)
+            elif code in EMPTY_CODES:
+                waiting.settle([], None)
+            elif code == pycares.errno.ARES_ETIMEOUT:
+                waiting.settle(None, self._silence)
             else:
-                waiting.settle(None, DnsError(code))
+                reason = str(pycares.errno.strerror(code))
+                failure = NoAnswerError if code in NO_ANSWER_CODES else ServerError
+                waiting.settle(None, failure(reason))
 
         self._channel.query(name, QUERY_TYPES[qtype], answered)
 
@@ -170,7 +176,7 @@ class Channel:
         deadlines = self._deadlines
         while deadlines and (deadlines[0][0] <= now or deadlines[0][1].settled):
             _deadline, waiting = deadlines.popleft()
-            waiting.settle(None, DeadlineError())
+            waiting.settle(None, self._silence)
         if self._sockets:
             self._channel.process_fd(pycares.ARES_SOCKET_BAD, pycares.ARES_SOCKET_BAD)
 

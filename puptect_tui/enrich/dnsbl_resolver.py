@@ -1,14 +1,13 @@
 """Talking to the DNS server: our own timeouts, and noticing when it is down.
 
-We query through pycares ourselves instead of pydnsbl's checker because the
-checker keeps neither TTLs nor TXT records and turns every failure into one
-exception (see ``dnsbl_channel`` for why not through aiodns either). And we do
-not trust c-ares with the timeout: with aiodns 3.6.1 and c-ares 1.34, once one
-query had timed out against a silent server, every later query on that channel
-waited forever instead of timing out. So every query runs under a timer of our
-own, a channel that saw a timeout is replaced by a fresh one, and after a few
-timeouts in a row the server is judged down: queries fail at once until a
-probe gets an answer.
+We query the server ourselves instead of through pydnsbl's checker because
+the checker keeps neither TTLs nor TXT records and turns every failure into
+one exception. Queries go out through a transport: our own UDP one
+(``dnsbl_wire``, the default) or a c-ares channel (``dnsbl_channel``). Either
+way every query runs under a deadline of our own, and after a few silences
+in a row the server is judged down: queries fail at once until a probe gets
+an answer. A c-ares channel that saw a timeout is replaced by a fresh one,
+because with c-ares 1.34 every later query on it could wait forever.
 """
 
 from __future__ import annotations
@@ -20,24 +19,30 @@ import ipaddress
 import logging
 import socket
 from collections.abc import Callable
+from typing import Protocol
 
-import pycares
-
-from puptect_tui.enrich.dnsbl_channel import Channel, DnsError
+from puptect_tui.enrich.dnsbl_wire import Answered, NoAnswerError, WireChannel
 
 log = logging.getLogger(__name__)
 
 NOT_ANSWERING = "resolver not answering"
-NO_ANSWER_CODES = frozenset(
-    {pycares.errno.ARES_ETIMEOUT, pycares.errno.ARES_ECONNREFUSED}
-)
-"""c-ares errors that mean the server did not answer, as opposed to a DNS error."""
-EMPTY_CODES = frozenset({pycares.errno.ARES_ENOTFOUND, pycares.errno.ARES_ENODATA})
-"""NXDOMAIN and "no such record": a real answer that says "not listed"."""
+TRANSPORTS = ("wire", "cares")
+"""Our own UDP transport, or c-ares through pycares."""
 
 
 Delivered = Callable[[list | None, str | None], None]
 """Called with the records and ``None``, or ``None`` and the reason for none."""
+
+
+class Transport(Protocol):
+    """What the nameserver needs of a channel to the server."""
+
+    replace_after_silence: bool
+    retransmissions: int
+
+    def ask(self, name: str, qtype: str, deliver: Answered) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class QueryError(Exception):
@@ -95,7 +100,11 @@ class Nameserver:
         concurrency: int,
         down_after: int = 3,
         probe_every: float = 2.0,
+        transport: str = "wire",
     ) -> None:
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {TRANSPORTS}: {transport!r}")
+        self.transport = transport
         self.server = server
         self.timeout = timeout
         self.down_after = down_after
@@ -115,12 +124,29 @@ class Nameserver:
         self._channel = self._new_channel()
         self._tasks: set[asyncio.Task] = set()
         """The probe and the closing of replaced channels."""
-        self._retiring: set[Channel] = set()
+        self._retiring: set[Transport] = set()
+        self._retransmissions_before = 0
+        """Retransmissions of channels already replaced."""
         self._probe_name = "2.0.0.127.invalid"
 
-    def _new_channel(self) -> Channel:
-        """A fresh c-ares channel; its own retries are off, we time queries."""
-        return Channel(asyncio.get_running_loop(), self.server, self.timeout)
+    def _new_channel(self) -> Transport:
+        """A fresh channel of the chosen transport; it keeps our deadline.
+
+        pycares is imported only for the c-ares transport, so the default
+        one does not load it at all.
+        """
+        loop = asyncio.get_running_loop()
+        if self.transport == "wire":
+            return WireChannel(loop, self.server, self.timeout)
+
+        from puptect_tui.enrich.dnsbl_channel import Channel
+
+        return Channel(loop, self.server, self.timeout)
+
+    @property
+    def retransmissions(self) -> int:
+        """Queries our transport sent a second time (not counted as sent)."""
+        return self._retransmissions_before + self._channel.retransmissions
 
     def probe_with(self, zone: str) -> None:
         """Probe with RFC 5782's test entry of a zone, which any server answers."""
@@ -188,34 +214,26 @@ class Nameserver:
         self._busy -= 1
 
     def _judge(
-        self, channel: Channel, records: object, error: Exception | None
+        self, channel: Transport, records: object, error: Exception | None
     ) -> tuple[list | None, str | None]:
         """Records, or the reason there are none; silences count toward down."""
-        silence = f"timeout after {self.timeout:g} s"
         if error is None:
             self._timeouts_in_row = 0
-            return (records if isinstance(records, list) else [records]), None
+            return records, None  # type: ignore[return-value]
 
-        if isinstance(error, DnsError):
-            code = error.code
-            if code == pycares.errno.ARES_ECANCELLED:
-                return None, "query cancelled"
-            if code not in NO_ANSWER_CODES:
-                self._timeouts_in_row = 0
-                if code in EMPTY_CODES:
-                    return [], None
-                return None, error.reason
-            if code != pycares.errno.ARES_ETIMEOUT:
-                silence = error.reason
+        if not isinstance(error, NoAnswerError):
+            self._timeouts_in_row = 0
+            return None, getattr(error, "reason", str(error))
 
         self._no_answer(channel)
-        return None, silence
+        return None, error.reason
 
-    def _no_answer(self, channel: Channel) -> None:
-        """Count a silence; replace the channel; judge the server down."""
+    def _no_answer(self, channel: Transport) -> None:
+        """Count a silence; replace a c-ares channel; judge the server down."""
         self.timeouts += 1
         self._timeouts_in_row += 1
-        if channel is self._channel:
+        if channel is self._channel and channel.replace_after_silence:
+            self._retransmissions_before += channel.retransmissions
             self._channel = self._new_channel()
             self._retiring.add(channel)
             retire = asyncio.get_running_loop().create_task(self._retire(channel))
@@ -235,7 +253,7 @@ class Nameserver:
             self._tasks.add(probe)
             probe.add_done_callback(self._tasks.discard)
 
-    async def _retire(self, channel: Channel) -> None:
+    async def _retire(self, channel: Transport) -> None:
         """Close a replaced channel once its queries have met our timeout."""
         await asyncio.sleep(self.timeout + 0.5)
         channel.close()
