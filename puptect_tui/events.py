@@ -379,7 +379,9 @@ def _make_event(
         intern(useragent) if useragent else "",
         intern(event_type) if event_type else "login",
         status_code,
-        _outcome(status_code, outcome, success),
+        _STATUS_OUTCOMES[status_code]
+        if outcome is None and success is None
+        else _outcome(status_code, outcome, success),
     )
 
 
@@ -567,6 +569,12 @@ def _outcome(
     if status_code in FAILURE_CODES:
         return False
     return None
+
+
+_STATUS_OUTCOMES = {
+    code: _outcome(code, None, None) for code in (None, *range(100, 600))
+}
+"""What each status code says when a line has no outcome field of its own."""
 
 
 def _describe(error: Exception, data: bytes) -> str:
