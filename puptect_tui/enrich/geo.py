@@ -90,8 +90,7 @@ class Geo:
         return self._cached(version, int(address))
 
     def _place_of_text(self, address: Address, text: str) -> Place:
-        version = 4 if type(address) is ipaddress.IPv4Address else 6
-        found = self._cached(version, int(address))
+        found = self._look_up_address(address, text)
         if len(self._by_text) >= CACHED_PLACES:
             self._by_text.clear()
         self._by_text[text] = found
@@ -102,12 +101,16 @@ class Geo:
             self._reader.close()
 
     def _look_up(self, version: int, number: int) -> Place:
-        """One uncached lookup; iptocc itself knows no private or special range."""
+        """One uncached lookup by number."""
         address = _ADDRESS_TYPES[version](number)
+        return self._look_up_address(address, str(address))
+
+    def _look_up_address(self, address: Address, text: str) -> Place:
+        """One lookup; iptocc itself knows no private or special range."""
         block = address_block(address)
 
         try:
-            country = iptocc.country_code(str(address))
+            country = iptocc.country_code(text)
             record = self._reader.get(address) if self._reader else None
         except Exception:  # a corrupt database must not stop the stream
             log.exception("geography lookup failed for %s", address)
