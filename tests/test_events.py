@@ -254,3 +254,16 @@ def test_every_spelling_of_an_address_gives_one_canonical_text():
     assert {event.ip for event in events} == {"198.51.100.7"}
     assert len({id(event.ip) for event in events}) == 1
     assert {str(event.address) for event in events} == {"198.51.100.7"}
+
+
+def test_address_caches_stay_bounded_over_many_distinct_addresses(monkeypatch):
+    import puptect_tui.events as events
+
+    monkeypatch.setattr(events, "_KNOWN_ADDRESSES_MAX", 50)
+    for number in range(500):
+        event = parse(login(ip=f"10.0.{number // 250}.{number % 250}"))
+        assert event.ip == f"10.0.{number // 250}.{number % 250}"
+
+    assert len(events._read_addresses) <= 50
+    assert len(events._known_addresses) <= 50
+    assert len(events._canonical_text) <= 50

@@ -130,3 +130,17 @@ def test_place_by_canonical_text_is_the_place_by_address(text):
 
     assert geo.place(address, text) == Geo().place(address)
     assert geo.place(address, text) is geo.place(address, text)
+
+
+def test_places_by_text_stay_bounded(monkeypatch):
+    import puptect_tui.enrich.geo as geo_module
+
+    monkeypatch.setattr(geo_module, "CACHED_PLACES", 20)
+    geo = Geo()
+    for number in range(200):
+        text = f"198.51.{number // 100}.{number % 100}"
+        assert geo.place(parse_address(text), text).block == (
+            f"198.51.{number // 100}.0/24"
+        )
+
+    assert len(geo._by_text) <= 20
