@@ -180,7 +180,9 @@ class Channel:
         if self._sockets:
             self._channel.process_fd(pycares.ARES_SOCKET_BAD, pycares.ARES_SOCKET_BAD)
 
-        if deadlines or self._sockets:
+        # A query asked from a callback above may have started a ticker already;
+        # a second one would never be cancelled, and they would multiply.
+        if self._ticker is None and (deadlines or self._sockets):
             self._ticker = self.loop.call_later(self._tick_every, self._tick)
 
     def close(self) -> None:

@@ -141,10 +141,14 @@ def read_answer(packet: bytes, question: bytes) -> Answer:
     negative_ttl = None
     if rcode == NXDOMAIN or (rcode == NOERROR and not records):
         for _ in range(authority):
-            _owner, kind, ttl, data, offset = _record(packet, offset, asked)
+            _owner, kind, ttl, (start, end), offset = _record(packet, offset, asked)
             if kind == QUERY_TYPES["SOA"]:
-                soa = _record_data(packet, kind, ttl, data)
-                negative_ttl = min(ttl, soa.minttl)
+                # The minimum is the record's last four bytes; nearly every
+                # answer is an NXDOMAIN, so its names are not read.
+                if end - start < 2 + SOA_NUMBERS.size:
+                    raise MalformedAnswerError("SOA record too short")
+                minimum = int.from_bytes(packet[end - 4 : end], "big")
+                negative_ttl = min(ttl, minimum, 0x7FFFFFFF)
                 break
     return Answer(rcode, records, negative_ttl, truncated)
 

@@ -257,7 +257,9 @@ class WireChannel:
             _deadline, query = deadlines.popleft()
             self._settle(query, None, self._silence)
 
-        if deadlines:
+        # A query asked from a callback above may have started a ticker already;
+        # a second one would never be cancelled, and they would multiply.
+        if self._ticker is None and deadlines:
             self._ticker = self.loop.call_later(self._tick_every, self._tick)
 
     def close(self) -> None:
