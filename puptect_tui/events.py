@@ -492,6 +492,8 @@ def _iso_time(text: str) -> float:
         and text[19] == "."
         and text[16] == ":"
         and text[13] == ":"
+        and text[7] == "-"
+        and text[4] == "-"
         and text.isascii()
     ):
         minute = text[14:16]
