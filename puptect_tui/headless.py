@@ -61,6 +61,8 @@ class HeadlessWriter:
         """The byte stream under ``out``, if any: JSON lines skip the text layer."""
         # A live run flushes every line, so a pipe sees alerts as they happen.
         self.live = settings.follow or settings.speed > 0
+        self._writing = threading.Lock()
+        """Held while lines leave the queue, so two threads never interleave."""
 
     # Listener: the monitor calls these from its threads.
 
@@ -71,9 +73,21 @@ class HeadlessWriter:
         """Unused: rejected lines are reported in the summary."""
 
     def on_updated(self, event: Event) -> None:
+        """A DNS answer landed: wake the reader, and in a live run write now.
+
+        Following a quiet file, the reader may wait minutes for its next line;
+        the answered events must not wait with it. The DNS thread writes only
+        if no one else is writing, so it never blocks on the reader.
+        """
         with self.answered:
             self._last_answer = time.monotonic()
             self.answered.notify_all()
+        if self.live and self._writing.acquire(blocking=False):
+            try:
+                self._write_ready(block=False)
+                self.flush()
+            finally:
+                self._writing.release()
 
     def run(self) -> Summary:
         """Read the whole source (or until stopped) and write as verdicts land.
@@ -83,19 +97,21 @@ class HeadlessWriter:
         stream = self.monitor.stream()
         try:
             for item in stream:
-                if type(item) is Event:
-                    if not self.waiting and not _pending(item):
-                        self._emit(item)  # nothing to wait for, nothing before it
-                        continue
-                    self.waiting.append(item)
-                self._write_ready(block=len(self.waiting) > MAX_WAITING)
+                with self._writing:
+                    if type(item) is Event:
+                        if not self.waiting and not _pending(item):
+                            self._emit(item)  # nothing to wait for or before it
+                            continue
+                        self.waiting.append(item)
+                    self._write_ready(block=len(self.waiting) > MAX_WAITING)
         except KeyboardInterrupt:
             self.interrupted = True
             self.monitor.stop()
         finally:
             stream.close()
-        while self.waiting:
-            self._write_ready(block=True)
+        with self._writing:
+            while self.waiting:
+                self._write_ready(block=True)
         self.monitor.close()
         self.flush()
         return self.monitor.summary()
@@ -211,13 +227,26 @@ def format_event(event: Event, alert: bool = True) -> str:
     country = f" ({place.country})" if place is not None and place.country else ""
     status = "-" if event.status_code is None else str(event.status_code)
     mark = "!" if alert else " "
-    reasons = "; ".join(f"{reason.rule}: {reason.detail}" for reason in verdict.reasons)
+    reasons = [f"{reason.rule}: {reason.detail}" for reason in verdict.reasons]
+    reasons += _listing_texts(event.reputation)
+    because = "; ".join(reasons)
     return escape_control(
         f"{mark} {event.timestamp} line {event.line:<6} "
         f"{verdict.severity.label.upper():<8} {verdict.score:>3}  "
         f"{event.userid} {event.ip}{country} {status} "
-        f"{_clip(event.useragent, 60)!r}" + (f"  -- {reasons}" if reasons else "")
+        f"{_clip(event.useragent, 60)!r}" + (f"  -- {because}" if because else "")
     )
+
+
+def _listing_texts(reputation: Reputation | None) -> list[str]:
+    """What each listing zone says about the address, in its own words."""
+    if reputation is None:
+        return []
+    return [
+        f"{zone} says {_clip(listing.txt, 80)!r}"
+        for zone, listing in reputation.listings.items()
+        if listing.txt
+    ]
 
 
 def _clip(text: str, width: int) -> str:

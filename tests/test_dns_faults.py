@@ -294,3 +294,53 @@ def test_malformed_packets_fail_their_lookups_without_a_crash(capsys, tmp_path):
         reputation = alert["reputation"]
         assert not reputation["listed"] and reputation["failed"] == 1
         assert reputation["errors"]["garbage.test"]
+
+
+@pytest.mark.dns
+def test_followed_file_writes_a_late_verdict_without_waiting_for_more_lines(
+    tmp_path: Path, blocklist_server: Rbldnsd
+) -> None:
+    """Following a quiet file, an answered event is written at once, not when
+    the next line arrives or the run stops."""
+    source = tmp_path / "followed.jsonl"
+    source.write_text(login("45.155.205.10"))
+    settings = Settings(
+        source=str(source),
+        headless=True,
+        follow=True,
+        speed=0,
+        format="jsonl",
+        all_events=True,
+        dnsbl_zones=[ATTACKERS],
+        resolver=f"127.0.0.1:{blocklist_server.port}",
+        dnsbl_timeout=TIMEOUT,
+    )
+    out = Lines()
+    writer = HeadlessWriter(settings, out)
+    reading = threading.Thread(target=writer.run, daemon=True)
+    reading.start()
+    try:
+        wait_until(lambda: len(out.objects()) == 1)
+        written = out.objects()[0]
+        assert written["reputation"]["listed"] is True
+        assert reading.is_alive(), "the run should still be following the file"
+    finally:
+        writer.monitor.stop()
+        reading.join(timeout=5)
+
+
+@pytest.mark.dns
+def test_text_output_quotes_the_zones_own_reason(
+    tmp_path: Path, capsys, blocklist_server: Rbldnsd
+) -> None:
+    source = tmp_path / "listed.jsonl"
+    source.write_text(login("45.155.205.10"))
+
+    status, out, _, _ = run_cli(
+        capsys, "--headless", "--speed", "0", "--all-events",
+        "--dnsbl-zone", ATTACKERS, "--resolver",
+        f"127.0.0.1:{blocklist_server.port}", str(source),
+    )  # fmt: skip
+
+    assert status == 0
+    assert f"{ATTACKERS} says 'Reported for attacks" in out
