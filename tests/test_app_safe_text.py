@@ -73,3 +73,31 @@ async def test_the_fixture_streams_hostile_lines_through_the_real_monitor():
         assert {"[/]", "[bold]x[/bold]", "\\x1b[2J\\x1b[31mred"} <= agents
         users = {table.row_cells(row)[3].plain for row in range(table.row_count)}
         assert "adm\\u202eni" in users
+
+
+def test_user_panel_shows_each_listing_zone_and_its_txt_literally():
+    from rich.console import Console
+
+    from puptect_tui.enrich.reputation import Listing, Reputation
+    from puptect_tui.widgets.user_panel import UserStory, user_summary
+
+    listed = Reputation(
+        listings={
+            "bl.example": Listing(
+                "bl.example", ("127.0.0.2",), ("attacks",), "[red]brute\x1b[2J force"
+            )
+        },
+        local=("firehol.netset",),
+        checked=2,
+    )
+    events = [make_event(1, userid="henry", ip="61.91.63.122", reputation=listed)]
+    console = Console(width=160, color_system=None)
+
+    with console.capture() as captured:
+        console.print(user_summary(UserStory.of("henry", events)))
+    text = captured.get()
+
+    assert "bl.example" in text and "attacks" in text
+    assert "[red]brute\\x1b[2J force" in text
+    assert "\x1b" not in text
+    assert "local:firehol.netset" in text

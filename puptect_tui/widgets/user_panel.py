@@ -104,6 +104,32 @@ def addresses_table(events: list[Event]) -> Table:
     return table
 
 
+def listings_table(events: list[Event]) -> Table | None:
+    """Why each of the user's listed addresses is listed, in the lists' words.
+
+    The TXT record is the list operator's own reason; it comes from the
+    network, so it is shown escaped like every other text from outside.
+    """
+    latest = {event.ip: event for event in events}
+    rows = []
+    for address, event in latest.items():
+        reputation = event.reputation
+        if reputation is None or not reputation.listed:
+            continue
+        for zone, listing in reputation.listings.items():
+            categories = ", ".join(listing.categories) or ", ".join(listing.codes)
+            rows.append((address, zone, categories, listing.txt or ""))
+        rows.extend((address, f"local:{name}", "", "") for name in reputation.local)
+    if not rows:
+        return None
+    table = _titled_table("listings", "address", "list", "kind", "says", rest="says")
+    for address, name, kind, says in rows[:10]:
+        table.add_row(
+            safe_text(address), safe_text(name), safe_text(kind), safe_text(says, "dim")
+        )
+    return table
+
+
 def devices_table(events: list[Event]) -> Table:
     table = _titled_table("devices", "agent", "logins", "as sent", rest="as sent")
     devices = Counter(_device(event) for event in events)
@@ -155,6 +181,7 @@ def user_summary(story: UserStory) -> Group:
         reasons.append("\n")
     if not story.reasons:
         reasons.append("no rule fired for this user\n", style="dim")
+    listings = listings_table(story.events)
     return Group(
         heading,
         Text.assemble(("timeline ", "dim"), timeline(story.events)),
@@ -162,6 +189,7 @@ def user_summary(story: UserStory) -> Group:
         reasons,
         addresses_table(story.events),
         Text(""),
+        *((listings, Text("")) if listings is not None else ()),
         devices_table(story.events),
         Text(""),
         logins_table(story.events),
