@@ -188,21 +188,10 @@ def bad_agent(scene: Scene, start: int, campaign: str) -> None:
     agent = rng.choice(agents.MALFORMED)
     address = rng.choice(networks.HOSTING + networks.PROXIES).address(rng)
     targets = [_victim(scene).userid for _ in range(rng.randint(1, 3))]
-
-    moment = start
-    for _ in range(rng.randint(2, 8)):
-        status = 200 if rng.random() < 0.15 else 401
-        _add(
-            scene,
-            moment,
-            rng.choice(targets),
-            status,
-            address,
-            agent,
-            "bad_agent",
-            campaign,
-        )
-        moment += rng.randint(2 * SECOND, 30 * SECOND)
+    _few_accounts(
+        scene, start, (agent, address, targets), "bad_agent", campaign,
+        logins=rng.randint(2, 8), success_rate=0.15, gap=(2, 30),
+    )  # fmt: skip
 
 
 def scripted_agent(scene: Scene, start: int, campaign: str) -> None:
@@ -211,21 +200,31 @@ def scripted_agent(scene: Scene, start: int, campaign: str) -> None:
     agent = rng.choice(agents.SCRIPTED)
     address = rng.choice(networks.HOSTING).address(rng)
     targets = [_victim(scene).userid for _ in range(rng.randint(1, 4))]
+    _few_accounts(
+        scene, start, (agent, address, targets), "scripted_agent", campaign,
+        logins=rng.randint(3, 12), success_rate=0.3, gap=(1, 20),
+    )  # fmt: skip
 
+
+def _few_accounts(
+    scene: Scene,
+    start: int,
+    source: tuple[str, str, list[str]],
+    kind: str,
+    campaign: str,
+    *,
+    logins: int,
+    success_rate: float,
+    gap: tuple[int, int],
+) -> None:
+    """Logins from one agent and address to a few accounts, ``gap`` seconds apart."""
+    rng = scene.rng
+    agent, address, targets = source
     moment = start
-    for _ in range(rng.randint(3, 12)):
-        status = 200 if rng.random() < 0.3 else 401
-        _add(
-            scene,
-            moment,
-            rng.choice(targets),
-            status,
-            address,
-            agent,
-            "scripted_agent",
-            campaign,
-        )
-        moment += rng.randint(1 * SECOND, 20 * SECOND)
+    for _ in range(logins):
+        status = 200 if rng.random() < success_rate else 401
+        _add(scene, moment, rng.choice(targets), status, address, agent, kind, campaign)
+        moment += rng.randint(gap[0] * SECOND, gap[1] * SECOND)
 
 
 def many_users(scene: Scene, start: int, campaign: str) -> None:
