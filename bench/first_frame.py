@@ -32,14 +32,17 @@ FIRST_ROW = b"henry"
 """The seed's first alerting user: the table has its first row."""
 
 
-def first_frame_seconds(timeout: float = 20.0) -> tuple[float, float]:
+def start_on_pty(
+    source: Path, size: tuple[int, int] = (80, 24)
+) -> tuple[subprocess.Popen, int]:
+    """Start the UI on a new pseudo terminal; return it and the terminal's end."""
     leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    columns, rows = size
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "puptect_tui", "--no-dnsbl", "--speed", "0"]
-    started = time.perf_counter()
     process = subprocess.Popen(
-        [*command, str(SEED)],
+        [*command, str(source)],
         stdin=follower,
         stdout=follower,
         stderr=follower,
@@ -47,6 +50,21 @@ def first_frame_seconds(timeout: float = 20.0) -> tuple[float, float]:
         close_fds=True,
     )
     os.close(follower)
+    return process, leader
+
+
+def quit_app(process: subprocess.Popen, leader: int) -> None:
+    os.write(leader, b"q")
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    os.close(leader)
+
+
+def first_frame_seconds(timeout: float = 20.0) -> tuple[float, float]:
+    started = time.perf_counter()
+    process, leader = start_on_pty(SEED)
     seen = b""
     header = None
     try:
@@ -60,12 +78,7 @@ def first_frame_seconds(timeout: float = 20.0) -> tuple[float, float]:
                     return header, time.perf_counter() - started
         raise RuntimeError("the UI drew no frame with the seed's first alert")
     finally:
-        os.write(leader, b"q")
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        os.close(leader)
+        quit_app(process, leader)
 
 
 def python_start_seconds() -> float:
