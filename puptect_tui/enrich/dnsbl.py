@@ -151,6 +151,15 @@ class DnsblChecker:
         """Lookups not started yet, oldest first."""
         self._active = 0
         self._starting = False
+        self._handed_over: collections.deque[
+            tuple[Address, Callable[[Reputation], None]]
+        ] = collections.deque()
+        """Lookups the caller's thread handed over since the worker last looked.
+
+        One wake-up of the worker per burst instead of one per lookup: each
+        wake-up is a write to the loop's self-pipe and a turn of the loop.
+        """
+        self._worker_woken = False
 
     def start(self) -> None:
         """Start the worker thread and its event loop; returns once it runs."""
@@ -201,7 +210,10 @@ class DnsblChecker:
         try:
             if loop is None:
                 raise RuntimeError("not started")
-            loop.call_soon_threadsafe(self._begin, address, callback)
+            self._handed_over.append((address, callback))
+            if not self._worker_woken:
+                self._worker_woken = True
+                loop.call_soon_threadsafe(self._take_handed_over)
         except RuntimeError:
             stopped = ZoneAnswer(error=STOPPED)
             return _reputation(self.zones, [a or stopped for a in cached])
@@ -268,8 +280,16 @@ class DnsblChecker:
         self._lookup_tasks.add(task)
         task.add_done_callback(self._lookup_tasks.discard)
 
-    def _begin(self, address: Address, callback: Callable[[Reputation], None]) -> None:
-        self._backlog.append((address, callback))
+    def _take_handed_over(self) -> None:
+        """Queue every lookup handed over, then start what concurrency allows.
+
+        The flag is lowered before the queue is read, so a lookup appended
+        meanwhile is either read here or wakes the worker again.
+        """
+        self._worker_woken = False
+        handed_over = self._handed_over
+        while handed_over:
+            self._backlog.append(handed_over.popleft())
         self._start_waiting()
 
     def _start_waiting(self) -> None:
@@ -394,6 +414,8 @@ class DnsblChecker:
     async def _shutdown(self) -> None:
         """Fail what is waiting or running, then let the nameserver go."""
         stopped = [ZoneAnswer(error=STOPPED)] * len(self.zones)
+        self._backlog.extend(self._handed_over)
+        self._handed_over.clear()
         while self._backlog:
             _address, callback = self._backlog.popleft()
             _deliver(callback, _reputation(self.zones, stopped))
