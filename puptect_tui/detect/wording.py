@@ -8,7 +8,12 @@ from puptect_tui.events import escape_control
 
 
 def duration(seconds: float) -> str:
-    """``40 s``, ``4 min``, ``2.5 h``: the unit a person would say."""
+    """``40 s``, ``4 min``, ``2.5 h``: the unit a person would say.
+
+    A span can come out below zero when a log's lines are out of time order;
+    it is said as no time at all rather than as ``-0 s``.
+    """
+    seconds = max(seconds, 0.0)
     if seconds < 90:
         return f"{seconds:.0f} s"
     if seconds < 5400:
