@@ -21,13 +21,30 @@ from puptect_tui.detect.rules.agent import VersionAges, malformed, scripted
         ("Mozilla/5.0 \x1b[2J", "control characters"),
         ("Mozilla/5.0 " + "A" * 2000, "2012 characters long"),
         ("ChromeBrowser Agent", "no product/version token"),
+        ("[/]", "ill-formed product name '['"),
+        ("[bold]x[/bold]", "ill-formed product name"),
+        ("\u041cozilla/5.0 (Windows NT 10.0)", "look-alike letters"),
+        ("Mozilla/5.0 (Windows NT 10.0) \u202eexe.gpj", "direction-changing"),
+        ("Mozilla/5.0\u200b (X11; Linux x86_64)", "invisible"),
     ],
 )
 def test_malformed_agents_are_named_with_what_is_wrong(raw: str, words: str):
     assert words in malformed(raw, 1024)
 
 
-@pytest.mark.parametrize("raw", [LAPTOP, PHONE, WINDOWS, "curl/8.4.0", "okhttp/4.9.3"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        LAPTOP,
+        PHONE,
+        WINDOWS,
+        "curl/8.4.0",
+        "okhttp/4.9.3",
+        "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328)",
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/134.0 Mobile Safari/537.36",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; 日本語) Firefox/128.0",
+    ],
+)
 def test_real_agents_are_not_malformed(raw: str):
     assert malformed(raw, 1024) is None
 

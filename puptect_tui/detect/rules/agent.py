@@ -7,6 +7,8 @@ read the raw string, and their answers are cached per distinct agent.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -56,6 +58,8 @@ SCRIPTED_TOKENS = (
 
 _MOZILLA = "mozilla"
 _CONTROL = frozenset(chr(code) for code in (*range(32), 127))
+_PRODUCT = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""A product name as HTTP spells one: ASCII letters, digits and a few marks."""
 
 
 def malformed(raw: str, max_length: int) -> str | None:
@@ -67,10 +71,16 @@ def malformed(raw: str, max_length: int) -> str | None:
         return f"agent is {len(raw)} characters long"
     if not _CONTROL.isdisjoint(raw):
         return "agent contains control characters"
+    if not raw.isascii() and _has_invisible(raw):
+        return f"invisible or direction-changing characters in {_quoted(text)}"
     if text.count("(") != text.count(")"):
         return f"unbalanced parentheses in {_quoted(text)}"
 
     product = text.split("/", 1)[0].split(" ", 1)[0]
+    if not _PRODUCT.fullmatch(product):
+        if not product.isascii():
+            return f"look-alike letters in product name {_quoted(product)}"
+        return f"ill-formed product name {_quoted(product)} in {_quoted(text)}"
     folded = product.lower()
     if folded == _MOZILLA and product not in ("Mozilla", "mozilla"):
         return f"odd capitals in {_quoted(product)}"
@@ -79,6 +89,15 @@ def malformed(raw: str, max_length: int) -> str | None:
     if "/" not in text:
         return f"no product/version token in {_quoted(text)}"
     return None
+
+
+def _has_invisible(raw: str) -> bool:
+    """Zero-width or bidirectional format characters (Unicode's ``Cf``).
+
+    No browser sends them; in an agent they hide or reorder what an analyst
+    reads, as a right-to-left override does.
+    """
+    return any(unicodedata.category(letter) == "Cf" for letter in raw)
 
 
 def lower_case_mozilla(raw: str) -> bool:
