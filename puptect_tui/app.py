@@ -314,7 +314,7 @@ class PuptectApp(App[int]):
             alerts=counts.alerts if counts else 0,
             rejected=counts.rejected if counts else 0,
             dnsbl=dnsbl,
-            view="alerts" if self.alerts_only else "all events",
+            view="alerts only" if self.alerts_only else "all events",
             filter=self.where.text,
             failure=self.failure,
         )

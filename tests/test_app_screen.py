@@ -1,0 +1,51 @@
+"""What an analyst reads on a small screen: every line cut, never wrapped away."""
+
+from __future__ import annotations
+
+from ui_factory import (
+    HeldMonitor,
+    app_test,
+    make_event,
+    monitor_built,
+    screen_text,
+    ui_settings,
+)
+
+from puptect_tui.app import PuptectApp
+
+ALERT = (("auth.brute_force", "9 failures in 2 min", 40),)
+
+
+def held_app(**changes) -> PuptectApp:
+    return PuptectApp(ui_settings(**changes), monitor_factory=HeldMonitor)
+
+
+@app_test
+async def test_the_header_keeps_its_counts_on_a_40_column_screen():
+    """A long source once wrapped onto the second line and hid the counts."""
+    app = held_app(source="/tmp/a/rather/long/path/to/the/logins.jsonl")
+    async with app.run_test(size=(40, 12)) as pilot:
+        await monitor_built(app)
+        app.monitor.deliver(*(make_event(n, reasons=ALERT) for n in range(1, 4)))
+        app.refresh_views()
+        await pilot.pause()
+        top, counts = screen_text(app).splitlines()[:2]
+
+    assert top.startswith(" puptect  ▶ live max speed")
+    assert top.rstrip().endswith("…")
+    assert counts.startswith(" events 3  alerts 3  rejected 0")
+
+
+@app_test
+async def test_the_filter_shows_in_the_header_at_80_columns():
+    """It came last on the counts line and was cut off there."""
+    app = held_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await monitor_built(app)
+        app.monitor.deliver(*(make_event(n, reasons=ALERT) for n in range(1, 4)))
+        await pilot.press("a")
+        app.apply_filter("user:henry -status:200")
+        await pilot.pause()
+        top = screen_text(app).splitlines()[0]
+
+    assert "all events  filter user:henry -status:200" in top
