@@ -49,3 +49,30 @@ async def test_the_filter_shows_in_the_header_at_80_columns():
         top = screen_text(app).splitlines()[0]
 
     assert "all events  filter user:henry -status:200" in top
+
+
+@app_test
+async def test_the_top_talkers_keep_one_line_each_beside_a_long_agent():
+    """A long agent wrapped over the lines below it and pushed them out."""
+    long_agent = "Mozilla/5.0 " + "(KHTML, like Gecko) " * 250
+    app = held_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await monitor_built(app)
+        app.monitor.deliver(
+            *(
+                make_event(n, userid=f"user{n % 3}", ip=f"10.0.0.{n % 4}")
+                for n in range(1, 16)
+            ),
+            *(make_event(n, useragent=long_agent) for n in range(16, 31)),
+        )
+        app.refresh_views()
+        await pilot.pause()
+        tops = [line.partition("▏")[2] for line in screen_text(app).splitlines()]
+        tops = [line.strip() for line in tops if line.strip()]
+
+    assert tops[0].startswith("top users: john 15 · user1 5")
+    assert tops[1].startswith("top addresses: 109.184.11.34 15 · 10.0.0.1 4")
+    assert tops[2] == "top agents:"
+    assert tops[3] == "15 Mozilla/5.0 (X11; Linux x86_64)"
+    assert tops[4].startswith("15 Mozilla/5.0 (KHTML") and tops[4].endswith("…")
+    assert len(tops) == 5

@@ -17,8 +17,8 @@ from puptect_tui.widgets.painted import Painted
 from puptect_tui.widgets.rate_bars import RateBars
 from puptect_tui.widgets.safe_text import safe_text
 
-TOPS = (("userid", "users"), ("ip", "addresses"), ("useragent", "agents"))
-"""The columns whose leaders are listed, with the words for them."""
+TOPS = (("userid", "users"), ("ip", "addresses"))
+"""The short columns whose leaders share a line, with the words for them."""
 
 EVENT_STYLE = Style(color="green")
 FAILURE_STYLE = Style(color="red", bold=True)
@@ -44,14 +44,24 @@ def describe_table(stats: StreamStats) -> Table:
 
 
 def top_lines(stats: StreamStats, n: int = 3) -> Text:
+    """Users and addresses on a line each; agents, being long, one a line.
+
+    An agent's count comes first, so a cut at the pane's edge takes only
+    the end of the agent, never the figure.
+    """
     lines = []
     for column, words in TOPS:
-        line = Text(f"top {words}: ", style="dim", no_wrap=True, overflow="ellipsis")
+        line = Text(f"top {words}: ", style="dim")
         for rank, (value, count) in enumerate(stats.top(column, n)):
             if rank:
                 line.append(" · ", style="dim")
             line.append_text(safe_text(value or "(empty)", style="bold"))
             line.append(f" {count}")
+        lines.append(line)
+    lines.append(Text("top agents:", style="dim"))
+    for value, count in stats.top("useragent", n):
+        line = Text(f"{count:>6} ")
+        line.append_text(safe_text(value or "(empty)", style="bold"))
         lines.append(line)
     return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
 
