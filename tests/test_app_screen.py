@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from ui_factory import (
     HeldMonitor,
     app_test,
@@ -31,7 +32,7 @@ async def test_the_header_keeps_its_counts_on_a_40_column_screen():
         await pilot.pause()
         top, counts = screen_text(app).splitlines()[:2]
 
-    assert top.startswith(" puptect  ▶ live max speed")
+    assert top.startswith(" puptect  ▶ live max speed  alerts")
     assert top.rstrip().endswith("…")
     assert counts.startswith(" events 3  alerts 3  rejected 0")
 
@@ -76,3 +77,39 @@ async def test_the_top_talkers_keep_one_line_each_beside_a_long_agent():
     assert tops[3] == "15 Mozilla/5.0 (X11; Linux x86_64)"
     assert tops[4].startswith("15 Mozilla/5.0 (KHTML") and tops[4].endswith("…")
     assert len(tops) == 5
+
+
+FOOTER = "⏎ User u Only r Raw space {} / Filter a View s Stats +/- Speed ? Help q Quit"
+
+
+@app_test
+async def test_the_footer_lists_every_key_at_80_columns_and_says_resume():
+    app = held_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await monitor_built(app)
+        app.monitor.deliver(make_event(1, reasons=ALERT))
+        app.refresh_views()
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1].rstrip() == FOOTER.format("Pause")
+
+        await pilot.press("space")
+        assert screen_text(app).splitlines()[-1].rstrip() == FOOTER.format("Resume")
+
+        await pilot.press("slash")
+        assert screen_text(app).splitlines()[-1].strip() == "esc Clear filter"
+
+
+@app_test
+async def test_keys_typed_right_after_slash_go_into_the_filter():
+    """Queued behind `/`, they once reached the table: `s` hid the statistics
+    and `q` quit."""
+    app = held_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await monitor_built(app)
+        for key, character in (("slash", "/"), ("s", "s"), ("q", "q")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+
+        assert app.is_running
+        assert app.filter_bar.value == "sq"
+        assert app.stats_pane.display

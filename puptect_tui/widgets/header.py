@@ -66,7 +66,7 @@ class StreamHeader(Painted):
         top = Text.assemble(
             ("puptect ", "bold"),
             replay_state(state),
-            ("  ", ""),
+            " ",
             (state.view, "bold"),
             no_wrap=True,
             overflow="ellipsis",
