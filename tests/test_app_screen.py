@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from textual import events
+from rich.console import Console
+from textual.events import Key
 from ui_factory import (
     HeldMonitor,
     app_test,
@@ -13,6 +14,8 @@ from ui_factory import (
 )
 
 from puptect_tui.app import PuptectApp
+from puptect_tui.enrich.agent import parse_agent
+from puptect_tui.widgets.user_panel import UserStory, user_summary
 
 ALERT = (("auth.brute_force", "9 failures in 2 min", 40),)
 
@@ -107,9 +110,39 @@ async def test_keys_typed_right_after_slash_go_into_the_filter():
     async with app.run_test(size=(80, 24)) as pilot:
         await monitor_built(app)
         for key, character in (("slash", "/"), ("s", "s"), ("q", "q")):
-            app.post_message(events.Key(key, character))
+            app.post_message(Key(key, character))
         await pilot.pause()
 
         assert app.is_running
         assert app.filter_bar.value == "sq"
         assert app.stats_pane.display
+
+
+def panel_text(events, width: int = 80) -> list[str]:
+    console = Console(width=width, color_system=None)
+    with console.capture() as captured:
+        console.print(user_summary(UserStory.of(events[0].userid, events)))
+    return [line.rstrip() for line in captured.get().splitlines()]
+
+
+def test_a_very_long_user_keeps_the_panel_heading_on_one_line():
+    events = [make_event(1, userid="x" * 300, reasons=ALERT)]
+    heading = panel_text(events)[0]
+    assert heading.startswith("x" * 39 + "…  medium  score 40  1 logins")
+
+
+def test_a_5000_character_agent_leaves_room_for_the_device_counts():
+    agent = "A" * 5000
+    events = [make_event(n, useragent=agent) for n in range(1, 4)]
+    for event in events:
+        event.agent = parse_agent(agent)
+    lines = panel_text(events)
+    header = lines[lines.index("devices") + 1].split()
+    assert header == ["agent", "logins", "as", "sent"]
+    row = lines[lines.index("devices") + 2].split()
+    assert row[0] == "A" * 39 + "…" and row[1] == "3"
+
+
+def test_the_panel_says_when_it_lists_only_some_addresses():
+    events = [make_event(n, ip=f"10.0.0.{n}") for n in range(1, 13)]
+    assert "addresses, the 10 busiest of 12" in panel_text(events)
