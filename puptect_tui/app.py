@@ -41,6 +41,7 @@ from puptect_tui.widgets.alerts_table import AlertsTable
 from puptect_tui.widgets.filter_bar import FilterBar
 from puptect_tui.widgets.header import HeaderState, StreamHeader
 from puptect_tui.widgets.help_screen import HelpScreen
+from puptect_tui.widgets.row_detail import RowDetail
 from puptect_tui.widgets.stats_pane import StatsPane
 from puptect_tui.widgets.user_panel import UserPanel
 
@@ -154,12 +155,14 @@ class PuptectApp(App[int]):
         self.header = StreamHeader(self._header_state(), id="header")
         self.table = AlertsTable(id="alerts")
         self.panel = UserPanel(id="user-panel")
+        self.detail = RowDetail(id="row-detail")
         self.stats_pane = StatsPane(id="stats")
         self.filter_bar = FilterBar(id="filter")
         yield self.header
         with Horizontal(id="body"):
             yield self.table
             yield self.panel
+        yield self.detail
         yield self.stats_pane
         yield self.filter_bar
         yield Footer(compact=True)
@@ -290,6 +293,7 @@ class PuptectApp(App[int]):
         if not self.paused and self.stats.events // every > self._stats_mark // every:
             self.refresh_stats()
         self.header.show(self._header_state())
+        self.detail.show(self.table.selected_event(), self.table.raw_agents)
 
     def _empty_hint(self) -> str:
         if not self.where.empty:
@@ -432,6 +436,7 @@ class PuptectApp(App[int]):
         table = self.table
         table.raw_agents = not table.raw_agents
         table.redraw()
+        self.detail.show(table.selected_event(), table.raw_agents)
 
     def action_faster(self) -> None:
         self._step_speed(+1)

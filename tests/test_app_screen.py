@@ -146,3 +146,34 @@ def test_a_5000_character_agent_leaves_room_for_the_device_counts():
 def test_the_panel_says_when_it_lists_only_some_addresses():
     events = [make_event(n, ip=f"10.0.0.{n}") for n in range(1, 13)]
     assert "addresses, the 10 busiest of 12" in panel_text(events)
+
+
+@app_test
+async def test_the_selected_row_is_told_in_full_under_the_table_at_80x24():
+    """Score, agent and whole reasons do not fit the 80-column table; r there
+    switches the agent in this line."""
+    agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0"
+    reasons = (
+        ("auth.ip_hopping", "12 failures from 11 addresses in 2 min", 40),
+        ("agent.malformed", "odd capitals in 'MoZillA'", 20),
+    )
+    app = held_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await monitor_built(app)
+        event = make_event(7, userid="henry", useragent=agent, reasons=reasons)
+        event.agent = parse_agent(agent)
+        app.monitor.deliver(event)
+        app.refresh_views()
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        at = lines.index(next(line for line in lines if "score 60" in line))
+        facts, why, rule = lines[at : at + 3]
+        assert facts.startswith(" high score 60  Chrome 131 / Windows  lists -")
+        assert rule.startswith("─statistics")
+        assert why.strip() == (
+            "12 failures from 11 addresses in 2 min · odd capitals in 'MoZillA'"
+        )
+
+        await pilot.press("r")
+        facts = screen_text(app).splitlines()[at]
+        assert facts.startswith(f" high score 60  {agent[:40]}")
