@@ -41,6 +41,7 @@ from puptect_tui.widgets.alerts_table import AlertsTable
 from puptect_tui.widgets.filter_bar import FilterBar
 from puptect_tui.widgets.header import HeaderState, StreamHeader
 from puptect_tui.widgets.help_screen import HelpScreen
+from puptect_tui.widgets.row_detail import RowDetail
 from puptect_tui.widgets.stats_pane import StatsPane
 from puptect_tui.widgets.user_panel import UserPanel
 
@@ -65,6 +66,12 @@ time the UI's event loop yields it waits up to 5 ms to run again, and a key
 took over a second to show. Measured in bench/tui.py.
 """
 
+TYPED_IN_FILTER = frozenset(
+    {"pause", "resume", "open_filter", "toggle_alerts", "toggle_stats"}
+    | {"faster", "slower", "help", "quit"}
+)
+"""Actions of printable keys, which the filter takes as text while it has focus."""
+
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 0.0)
 """The steps of `+` and `-`; 0 is as fast as the events can be read."""
 
@@ -81,16 +88,24 @@ class PuptectApp(App[int]):
     """Every action has its key; the palette's footer entry is room for one."""
 
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-        Binding("space", "toggle_pause", "Pause"),
-        Binding("slash", "open_filter", "Filter"),
+        Binding("space", "pause", "Pause"),
+        Binding("space", "resume", "Resume"),
+        Binding("slash", "open_filter", "Filter", priority=True),
         Binding("escape", "back", "Back", show=False),
-        Binding("a", "toggle_alerts", "All/alerts"),
+        Binding("a", "toggle_alerts", "View", tooltip="Alerts only, or every event"),
         Binding("s", "toggle_stats", "Stats"),
-        Binding("plus", "faster", "Faster"),
-        Binding("minus", "slower", "Slower"),
+        Binding("plus", "faster", "Speed", key_display="+/-"),
+        Binding("minus", "slower", "Slower", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("q", "quit", "Quit"),
     ]
+    """Short words, so that every key fits the footer of an 80-column screen.
+
+    `/` is a priority binding: it moves the focus to the filter before the
+    next key is routed, so what is typed right after it lands in the filter
+    instead of running the table's keys (`q` among them).
+    """
 
     def __init__(
         self,
@@ -140,12 +155,14 @@ class PuptectApp(App[int]):
         self.header = StreamHeader(self._header_state(), id="header")
         self.table = AlertsTable(id="alerts")
         self.panel = UserPanel(id="user-panel")
+        self.detail = RowDetail(id="row-detail")
         self.stats_pane = StatsPane(id="stats")
         self.filter_bar = FilterBar(id="filter")
         yield self.header
         with Horizontal(id="body"):
             yield self.table
             yield self.panel
+        yield self.detail
         yield self.stats_pane
         yield self.filter_bar
         yield Footer(compact=True)
@@ -276,6 +293,7 @@ class PuptectApp(App[int]):
         if not self.paused and self.stats.events // every > self._stats_mark // every:
             self.refresh_stats()
         self.header.show(self._header_state())
+        self.detail.show(self.table.selected_event(), self.table.raw_agents)
 
     def _empty_hint(self) -> str:
         if not self.where.empty:
@@ -314,7 +332,7 @@ class PuptectApp(App[int]):
             alerts=counts.alerts if counts else 0,
             rejected=counts.rejected if counts else 0,
             dnsbl=dnsbl,
-            view="alerts" if self.alerts_only else "all events",
+            view="alerts only" if self.alerts_only else "all events",
             filter=self.where.text,
             failure=self.failure,
         )
@@ -340,8 +358,25 @@ class PuptectApp(App[int]):
 
     # Keys
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """Space says what it will do; keys typed into the filter are letters."""
+        if action in TYPED_IN_FILTER and self.focused is self.filter_bar:
+            return False
+        if action == "open_filter":
+            return not isinstance(self.screen, HelpScreen)
+        if action in ("pause", "resume"):
+            return self.paused == (action == "resume")
+        return True
+
+    def action_pause(self) -> None:
+        self.action_toggle_pause()
+
+    def action_resume(self) -> None:
+        self.action_toggle_pause()
+
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused
+        self.refresh_bindings()
         if not self.paused:
             self.waiting = 0
             self._show_from_store()
@@ -352,7 +387,7 @@ class PuptectApp(App[int]):
     def action_open_filter(self) -> None:
         bar = self.filter_bar
         bar.add_class("-active")
-        bar.focus()
+        self.screen.set_focus(bar)
 
     def action_back(self) -> None:
         """Escape: close the panel first, then clear the filter."""
@@ -401,6 +436,7 @@ class PuptectApp(App[int]):
         table = self.table
         table.raw_agents = not table.raw_agents
         table.redraw()
+        self.detail.show(table.selected_event(), table.raw_agents)
 
     def action_faster(self) -> None:
         self._step_speed(+1)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from rich.console import Console
-from ui_factory import HeldMonitor, app_test, make_event, monitor_built, ui_settings
+from ui_factory import (
+    HeldMonitor,
+    app_test,
+    make_event,
+    monitor_built,
+    screen_text,
+    ui_settings,
+)
 
 from puptect_tui.app import PuptectApp
 from puptect_tui.enrich.agent import parse_agent
@@ -11,15 +18,6 @@ from puptect_tui.widgets.user_panel import UserStory, user_summary
 
 ALERT = (("auth.brute_force", "9 failures in 2 min", 40),)
 SIZES = ((200, 60), (80, 24), (40, 12), (120, 30), (40, 12))
-
-
-def screen_text(app: PuptectApp) -> str:
-    """The characters on screen, line by line, as the terminal would show them."""
-    lines = []
-    for y in range(app.size.height):
-        strip = app.screen._compositor.render_strips()[y]
-        lines.append(strip.text)
-    return "\n".join(lines)
 
 
 @app_test

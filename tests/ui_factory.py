@@ -124,3 +124,9 @@ def app_test(test):
         return asyncio.run(test(*args, **kwargs))
 
     return run
+
+
+def screen_text(app) -> str:
+    """The characters on screen, line by line, as the terminal would show them."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips[: app.size.height])

@@ -145,8 +145,8 @@ class AlertsTable(ScrollView, can_focus=True):
 
     BINDINGS = [
         Binding("enter", "app.open_user", "User", tooltip="The user in a panel"),
-        Binding("u", "app.filter_user", "Only user", tooltip="Only the row's user"),
-        Binding("r", "app.toggle_raw", "Raw agent", show=False),
+        Binding("u", "app.filter_user", "Only", tooltip="Only the row's user"),
+        Binding("r", "app.toggle_raw", "Raw", tooltip="Agents as sent"),
         Binding("up", "cursor(-1)", "Up", show=False),
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),

@@ -24,7 +24,7 @@ class HeaderState:
     alerts: int = 0
     rejected: int = 0
     dnsbl: str = "dnsbl off"
-    view: str = "alerts"
+    view: str = "alerts only"
     filter: str = ""
     failure: str = ""
 
@@ -37,7 +37,7 @@ def replay_state(state: HeaderState) -> Text:
     if state.failure:
         return Text(" ✖ stopped ", style="bold white on red")
     if state.paused:
-        return Text(f" ❚❚ PAUSED +{state.waiting} ", style="bold black on yellow")
+        return Text(f" ❚❚ PAUSED +{state.waiting:,} ", style="bold black on yellow")
     if state.finished:
         return Text(" ■ finished ", style="bold black on grey70")
     return Text(f" ▶ live {speed_words(state.speed)} ", style="bold black on green")
@@ -57,15 +57,25 @@ class StreamHeader(Painted):
             self.paint(self._render_state())
 
     def _render_state(self) -> Text:
+        """What the analyst steers (state, view, filter) first, then the counts.
+
+        Each line is cut, never wrapped, at a narrow screen; the source is
+        cut first, as it is the one thing that never changes while running.
+        """
         state = self.state
         top = Text.assemble(
             ("puptect ", "bold"),
             replay_state(state),
             " ",
-            (visible(state.source), "italic"),
+            (state.view, "bold"),
             no_wrap=True,
             overflow="ellipsis",
         )
+        if state.filter:
+            top.append("  filter ", style="dim")
+            top.append(visible(state.filter), style="bold cyan")
+        top.append("  ")
+        top.append(visible(state.source), style="italic")
         counts = Text.assemble(
             ("events ", "dim"),
             (f"{state.events:,}", "bold"),
@@ -75,14 +85,9 @@ class StreamHeader(Painted):
             (f"{state.rejected:,}", "bold yellow" if state.rejected else "bold"),
             "  ",
             (state.dnsbl, "dim"),
-            ("  view ", "dim"),
-            (state.view, "bold"),
             no_wrap=True,
             overflow="ellipsis",
         )
-        if state.filter:
-            counts.append("  filter ", style="dim")
-            counts.append(visible(state.filter), style="bold cyan")
         if state.failure:
             counts = Text(visible(state.failure), style="bold red")
         return Text("\n").join([top, counts])

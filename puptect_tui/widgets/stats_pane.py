@@ -6,18 +6,22 @@ kept incrementally, so a refresh costs a few columns, never the whole stream.
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Sparkline
 
 from puptect_tui.stats import StreamStats
 from puptect_tui.widgets.painted import Painted
+from puptect_tui.widgets.rate_bars import RateBars
 from puptect_tui.widgets.safe_text import safe_text
 
-TOPS = (("userid", "users"), ("ip", "addresses"), ("useragent", "agents"))
-"""The columns whose leaders are listed, with the words for them."""
+TOPS = (("userid", "users"), ("ip", "addresses"))
+"""The short columns whose leaders share a line, with the words for them."""
+
+EVENT_STYLE = Style(color="green")
+FAILURE_STYLE = Style(color="red", bold=True)
 
 
 def describe_table(stats: StreamStats) -> Table:
@@ -40,14 +44,24 @@ def describe_table(stats: StreamStats) -> Table:
 
 
 def top_lines(stats: StreamStats, n: int = 3) -> Text:
+    """Users and addresses on a line each; agents, being long, one a line.
+
+    An agent's count comes first, so a cut at the pane's edge takes only
+    the end of the agent, never the figure.
+    """
     lines = []
     for column, words in TOPS:
-        line = Text(f"top {words}: ", style="dim", no_wrap=True, overflow="ellipsis")
+        line = Text(f"top {words}: ", style="dim")
         for rank, (value, count) in enumerate(stats.top(column, n)):
             if rank:
                 line.append(" · ", style="dim")
             line.append_text(safe_text(value or "(empty)", style="bold"))
             line.append(f" {count}")
+        lines.append(line)
+    lines.append(Text("top agents:", style="dim"))
+    for value, count in stats.top("useragent", n):
+        line = Text(f"{count:>6} ")
+        line.append_text(safe_text(value or "(empty)", style="bold"))
         lines.append(line)
     return Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
 
@@ -60,9 +74,9 @@ class StatsPane(Horizontal):
             yield Painted(id="describe")
             with Horizontal(id="rates"):
                 yield Painted("events/s", id="event-rate-label")
-                yield Sparkline([], id="event-rate")
+                yield Painted(RateBars([], EVENT_STYLE), id="event-rate")
                 yield Painted("failures/s", id="failure-rate-label")
-                yield Sparkline([], id="failure-rate")
+                yield Painted(RateBars([], FAILURE_STYLE), id="failure-rate")
         yield Painted(id="tops")
 
     shown_events: int | None = None
@@ -77,8 +91,10 @@ class StatsPane(Horizontal):
         self.query_one("#describe", Painted).paint(describe_table(stats))
         self.query_one("#tops", Painted).paint(top_lines(stats))
         events, failures = stats.event_rate, stats.failure_rate
-        self.query_one("#event-rate", Sparkline).data = events
-        self.query_one("#failure-rate", Sparkline).data = failures
+        self.query_one("#event-rate", Painted).paint(RateBars(events, EVENT_STYLE))
+        self.query_one("#failure-rate", Painted).paint(
+            RateBars(failures, FAILURE_STYLE)
+        )
         self.query_one("#event-rate-label", Painted).paint(
             f"events/s ≤{max(events, default=0)}"
         )

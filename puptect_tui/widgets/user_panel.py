@@ -31,6 +31,21 @@ TIMELINE_LENGTH = 48
 
 LOGINS_LISTED = 12
 
+ADDRESSES_LISTED = 10
+
+NAME_WIDTH = 40
+"""Cells a user name or an agent's family may take before it is cut.
+
+A user of 300 characters wrapped the heading over four lines, and an
+unknown agent of 5,000 (its family is itself) squeezed the counts beside
+it down to nothing.
+"""
+
+
+def _cut(text: Text, width: int = NAME_WIDTH) -> Text:
+    text.truncate(width, overflow="ellipsis")
+    return text
+
 
 @dataclass
 class UserStory:
@@ -88,11 +103,14 @@ def _titled_table(title: str, *columns: str, rest: str = "") -> Table:
 
 
 def addresses_table(events: list[Event]) -> Table:
-    table = _titled_table("addresses", "address", "cc", "bl", "logins", "failed")
     logins = Counter(event.ip for event in events)
+    title = "addresses"
+    if len(logins) > ADDRESSES_LISTED:
+        title = f"addresses, the {ADDRESSES_LISTED} busiest of {len(logins)}"
+    table = _titled_table(title, "address", "cc", "bl", "logins", "failed")
     failures = Counter(event.ip for event in events if event.failed)
     latest = {event.ip: event for event in events}
-    for address, count in logins.most_common(10):
+    for address, count in logins.most_common(ADDRESSES_LISTED):
         event = latest[address]
         table.add_row(
             safe_text(address),
@@ -135,7 +153,7 @@ def devices_table(events: list[Event]) -> Table:
     devices = Counter(_device(event) for event in events)
     raw = {_device(event): event.useragent for event in events}
     for label, count in devices.most_common(6):
-        table.add_row(safe_text(label), str(count), safe_text(raw[label], "dim"))
+        table.add_row(_cut(safe_text(label)), str(count), safe_text(raw[label], "dim"))
     return table
 
 
@@ -165,7 +183,7 @@ def user_summary(story: UserStory) -> Group:
     severity = worst.verdict.severity if worst else Severity.INFO
     score = worst.verdict.score if worst else 0
     heading = Text.assemble(
-        safe_text(story.userid, "bold"),
+        _cut(safe_text(story.userid, "bold")),
         "  ",
         severity_text(severity),
         f"  score {score}  ",
