@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from puptect_tui.addresses import address_text, read_address
 from puptect_tui.detect.verdict import NOTHING_FOUND, SEVERITY_LABELS, Verdict
 
 if TYPE_CHECKING:
@@ -407,7 +408,7 @@ def _address_and_text(text: str) -> tuple[Address, str]:
     if type(address) is ipaddress.IPv4Address and ":" not in text:
         canonical = text.strip()
     else:
-        canonical = str(address)
+        canonical = address_text(address)
     canonical = _canonical_text.setdefault(canonical, canonical)
     if len(_read_addresses) >= _KNOWN_ADDRESSES_MAX:
         _read_addresses.clear()
@@ -438,7 +439,7 @@ def parse_address(text: str) -> Address:
 
 def _read_address(text: str) -> Address:
     try:
-        address = ipaddress.ip_address(text.strip())
+        address = read_address(text.strip())
     except ValueError:
         raise BadLineError(f"invalid address {text[:60]!r}") from None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:

@@ -19,6 +19,7 @@ from typing import Any
 import iptocc
 import maxminddb
 
+from puptect_tui.addresses import address_text, ipv6_text
 from puptect_tui.events import Address
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class Geo:
     def _look_up(self, version: int, number: int) -> Place:
         """One uncached lookup by number."""
         address = _ADDRESS_TYPES[version](number)
-        return self._look_up_address(address, str(address))
+        return self._look_up_address(address, address_text(address))
 
     def _look_up_address(self, address: Address, text: str) -> Place:
         """One lookup; iptocc itself knows no private or special range."""
@@ -133,10 +134,8 @@ def address_block(address: Address) -> str:
         start = int(address) >> (32 - IPV4_BLOCK) << (32 - IPV4_BLOCK)
         dotted = f"{start >> 24}.{start >> 16 & 255}.{start >> 8 & 255}.{start & 255}"
         return f"{dotted}/{IPV4_BLOCK}"
-    start = ipaddress.IPv6Address(
-        int(address) >> (128 - IPV6_BLOCK) << (128 - IPV6_BLOCK)
-    )
-    return f"{start}/{IPV6_BLOCK}"
+    start = int(address) >> (128 - IPV6_BLOCK) << (128 - IPV6_BLOCK)
+    return f"{ipv6_text(start)}/{IPV6_BLOCK}"
 
 
 def _open_asn_db(path: Path) -> maxminddb.Reader:
