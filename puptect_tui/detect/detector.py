@@ -339,12 +339,12 @@ class Detector:
         settings = self.settings
         time, ip, raw = event.time, event.ip, event.useragent
         failed_from = user.failed_from
-        if failed_from.entries:
+        if failed_from.counts:
             failed_from.expire(time)
             user.failed_with.expire(time)
             if failed_from.count(ip) or user.failed_with.count(raw):
                 self._judge_user_patterns(user, event.userid, ip, reasons)
-            if failed_from.entries:
+            if failed_from.counts:
                 found = auth.success_after_failures(user, oddities, settings)
                 if found is not None:
                     reasons.append(found)
@@ -354,7 +354,7 @@ class Detector:
                 reasons.append(found)
 
         activity = self.addresses.items.get(ip)
-        if activity is not None and activity.failed_users.entries:
+        if activity is not None and activity.failed_users.counts:
             activity.failed_users.expire(time)
             found = auth.password_spray(activity.failed_users, ip, settings)
             if found is not None:
