@@ -402,3 +402,41 @@ def test_follow_notices_a_rewrite_before_it_reaches_the_end(tmp_path):
         stop.set()
         guard.cancel()
     assert list(lines) == []
+
+
+def test_follow_reads_every_line_once_while_a_busy_writer_rotates(tmp_path, follow):
+    """A writer that never pauses, renaming its file away every few thousand lines.
+
+    The writer appends right up to each rename. Rotations are spaced at least
+    a few poll intervals apart, as any log rotation is.
+    """
+    source = tmp_path / "live.jsonl"
+    source.touch()
+    reader = follow(source, poll_interval=0.005)
+    total, per_file, batch = 30_000, 3_000, 50
+
+    def writer() -> None:
+        file = source.open("ab")
+        last_rotation = time.monotonic()
+        in_file = 0
+        for first in range(1, total + 1, batch):
+            file.write(b"".join(b"%d\n" % n for n in range(first, first + batch)))
+            file.flush()
+            in_file += batch
+            time.sleep(0.001)  # about 50,000 lines a second
+            rotate_due = time.monotonic() - last_rotation > 0.03
+            if in_file >= per_file and rotate_due:
+                file.close()
+                source.rename(tmp_path / f"live.jsonl.{first}")
+                file = source.open("ab")
+                last_rotation, in_file = time.monotonic(), 0
+        file.close()
+
+    writing = threading.Thread(target=writer)
+    writing.start()
+    received = [data for _, data in reader.take(total, timeout=30.0)]
+    writing.join()
+
+    assert len(list(tmp_path.glob("live.jsonl.*"))) >= 3, "the writer never rotated"
+    assert received == [b"%d" % n for n in range(1, total + 1)]
+    assert reader.nothing_more()
