@@ -233,7 +233,7 @@ def format_event(event: Event, alert: bool = True) -> str:
     return escape_control(
         f"{mark} {event.timestamp} line {event.line:<6} "
         f"{verdict.severity.label.upper():<8} {verdict.score:>3}  "
-        f"{event.userid} {event.ip}{country} {status} "
+        f"{_clip(event.userid, 64)} {event.ip}{country} {status} "
         f"{_clip(event.useragent, 60)!r}" + (f"  -- {because}" if because else "")
     )
 

@@ -179,6 +179,22 @@ def test_hostile_text_is_escaped_in_text_output(capsys, tmp_path):
     assert "[bold]x[/bold]" in out
 
 
+def test_very_long_names_and_agents_are_cut_in_text_output(capsys, tmp_path):
+    """A 20,000-character name must not flood an analyst's terminal."""
+    login = {"userid": "u" * 20_000, "ip": "198.51.100.7", "status_code": 401}
+    login["useragent"] = "Mozilla/5.0 " + "(x" * 20_000
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps(login) + "\n")
+
+    _, out, _ = run(
+        capsys, "--headless", "--speed", "0", "--no-dnsbl", "--all-events", str(path)
+    )
+
+    (line,) = [line for line in out.splitlines() if line.startswith("!")]
+    assert len(line) < 400
+    assert " " + "u" * 61 + "... 198.51.100.7 401 'Mozilla/5.0 (x(x" in line
+
+
 def test_private_addresses_get_no_country(capsys, tmp_path):
     path = tmp_path / "private.jsonl"
     path.write_text(json.dumps({**GOOD, "ip": "10.1.2.3"}) + "\n")
