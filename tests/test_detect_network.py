@@ -81,6 +81,21 @@ def test_a_new_phone_at_home_is_a_new_device_and_stays_low():
     assert verdict.severity.label == "low"
 
 
+def test_a_first_device_name_says_none_was_known_before():
+    """Desktop agents often name no device; a Mac later is still new."""
+    detector = Detector()
+    for number in range(5):
+        event = login(at=number * 3600.0, agent=WINDOWS)
+        event.agent.device = None
+        score(detector, event)
+
+    verdict = score(detector, login(at=5 * 3600.0, agent=LAPTOP))
+
+    (detail,) = [r.detail for r in verdict.reasons if r.rule == "user.new_device"]
+    assert "device Mac (before: none known)" in detail
+    assert "OS Mac OS X (before: Windows)" in detail
+
+
 def test_nothing_is_new_before_the_user_has_a_baseline():
     detector = Detector()
     score(detector, login(at=0))

@@ -22,7 +22,10 @@ def duration(seconds: float) -> str:
 
 
 def names(values: Iterable[object], most: int) -> str:
-    """The first ``most`` values, then how many more there are."""
+    """The first ``most`` values, then how many more there are.
+
+    With no values at all it says so, so that "(before: ...)" never reads empty.
+    """
     shown: list[str] = []
     left = 0
     for value in values:
@@ -30,6 +33,8 @@ def names(values: Iterable[object], most: int) -> str:
             shown.append(escape_control(str(value)))
         else:
             left += 1
+    if not shown:
+        return "none known"
     text = ", ".join(shown)
     return f"{text} and {left} more" if left else text
 
