@@ -156,7 +156,7 @@ class PuptectApp(App[int]):
         self.table = AlertsTable(id="alerts")
         self.panel = UserPanel(id="user-panel")
         self.detail = RowDetail(id="row-detail")
-        self.stats_pane = StatsPane(id="stats")
+        self.stats_pane = StatsPane(self.settings.stats_every, id="stats")
         self.filter_bar = FilterBar(id="filter")
         yield self.header
         with Horizontal(id="body"):

@@ -9,6 +9,7 @@ from ui_factory import (
     make_event,
     monitor_built,
     replayed,
+    screen_text,
     ui_settings,
 )
 
@@ -268,18 +269,22 @@ async def test_q_quits_and_stops_the_monitor():
 @app_test
 async def test_statistics_refresh_every_n_events():
     app = held_app(stats_every=15)
-    async with app.run_test(size=(80, 24)):
+    async with app.run_test(size=(80, 24)) as pilot:
         await monitor_built(app)
         pane = app.query_one(StatsPane)
         monitor = app.monitor
 
         monitor.deliver(*(make_event(line) for line in range(1, 15)))
         app.refresh_views()
+        await pilot.pause()
         assert pane.shown_events is None
+        assert "the first table comes after 15 events" in screen_text(app)
 
         monitor.deliver(make_event(15))
         app.refresh_views()
+        await pilot.pause()
         assert pane.shown_events == 15
+        assert "the first table comes" not in screen_text(app)
 
         monitor.deliver(*(make_event(line) for line in range(16, 30)))
         app.refresh_views()

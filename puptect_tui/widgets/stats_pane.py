@@ -69,9 +69,15 @@ def top_lines(stats: StreamStats, n: int = 3) -> Text:
 class StatsPane(Horizontal):
     """Shown or hidden with `s`; its content changes only when told to."""
 
+    def __init__(self, every: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.every = every
+        """Events between refreshes (``--stats-every``), named in the first hint."""
+
     def compose(self) -> ComposeResult:
         with Vertical(id="stats-main"):
-            yield Painted(id="describe")
+            hint = f"the first table comes after {self.every} events"
+            yield Painted(Text(hint, style="dim"), id="describe")
             with Horizontal(id="rates"):
                 yield Painted("events/s", id="event-rate-label")
                 yield Painted(RateBars([], EVENT_STYLE), id="event-rate")
