@@ -23,6 +23,7 @@ from puptect_tui.enrich.reputation import Reputation
 from puptect_tui.events import Event, Rejected, escape_control
 from puptect_tui.monitor import Monitor, Summary
 from puptect_tui.pipeline import UNCHECKED
+from puptect_tui.progress import shown_on_terminal
 from puptect_tui.settings import Settings
 from puptect_tui.stats import format_describe
 
@@ -282,7 +283,11 @@ def run_headless(
     err = err or sys.stderr
     writer = HeadlessWriter(settings, out)
     stopped_by: list[int] = []
-    with _garbage_collected_rarely(), _stopping_on_sigterm(writer.monitor, stopped_by):
+    with (
+        _garbage_collected_rarely(),
+        _stopping_on_sigterm(writer.monitor, stopped_by),
+        shown_on_terminal(writer.monitor.counts, out, err),
+    ):
         try:
             summary = writer.run()
         except BrokenPipeError:
