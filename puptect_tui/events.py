@@ -611,7 +611,13 @@ def escape_control(text: str) -> str:
 
     Stream text is written to terminals; an escape sequence, a direction
     override or a zero-width space in a user name must show, not act.
+
+    Every character escaped is a control or format character, which Python
+    deems unprintable; most text has none, and ``isprintable`` says so in a
+    fraction of the time ``translate`` takes to copy it unchanged.
     """
+    if text.isprintable():
+        return text
     return text.translate(_ESCAPES)
 
 

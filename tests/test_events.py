@@ -7,6 +7,7 @@ import json
 import pytest
 
 from puptect_tui.events import (
+    _ESCAPES,
     MAX_LINE_BYTES,
     Event,
     EventParser,
@@ -190,6 +191,14 @@ def test_escape_control_makes_terminal_tricks_visible():
     shown = escape_control("a\x1b[2Jb\u202eevil\u200b\x9b\x00")
 
     assert shown == "a\\x1b[2Jb\\u202eevil\\u200b\\x9b\\x00"
+
+
+def test_escape_control_skips_no_escaped_character_in_printable_text():
+    """Printable text is returned as it is; every escaped character must be
+    unprintable, or that shortcut would let it through."""
+    for code in _ESCAPES:
+        assert not chr(code).isprintable()
+        assert escape_control(f"user{chr(code)}name") != f"user{chr(code)}name"
 
 
 @pytest.mark.parametrize(
