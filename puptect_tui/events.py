@@ -85,7 +85,14 @@ class Event(msgspec.Struct, gc=False):
 
     @property
     def timestamp(self) -> str:
-        """ISO 8601 in UTC with milliseconds, the form the alert format uses."""
+        """ISO 8601 in UTC with milliseconds, the form the alert format uses.
+
+        Lines usually give their time in just that form: the parser keeps the
+        text of the latest ones, so most events are written without formatting.
+        """
+        written = _written_times.get(self.time)
+        if written is not None:
+            return written
         second = int(self.time // 1)
         millis = round((self.time - second) * 1000)
         if millis == 1000:
@@ -474,9 +481,17 @@ def parse_time(value: str | int | float) -> float:
     return seconds
 
 
-_hour_starts: dict[str, int] = {}
-"""Epoch seconds of ``YYYY-MM-DDTHH`` prefixes already read."""
+_hour_starts: dict[str, tuple[int, bool]] = {}
+"""Epoch seconds of ``YYYY-MM-DDTHH`` prefixes already read, and whether the
+prefix is written as :attr:`Event.timestamp` writes it."""
 _KNOWN_HOURS_MAX = 65536
+
+_written_times: dict[float, str] = {}
+"""Times of the latest lines to their text, kept only where that text is what
+:attr:`Event.timestamp` would write: the same time always gives the same text."""
+_WRITTEN_TIMES_MAX = 8192
+"""Enough for the events a writer holds back for DNS answers; older ones are
+formatted again, to the same text."""
 
 
 def _iso_time(text: str) -> float:
@@ -507,17 +522,29 @@ def _iso_time(text: str) -> float:
             and minute < "60"
             and second < "60"
         ):
-            start = _hour_starts.get(text[:13])
-            if start is None:
-                start = _hour_start(text[:13])
-            if start is not None:
+            hour = _hour_starts.get(text[:13])
+            if hour is None:
+                hour = _hour_start(text[:13])
+            if hour is not None:
+                start, as_written = hour
                 start += int(minute) * 60 + int(second)
-                return (start * 1_000_000 + int(millis) * 1000) / 1_000_000
+                time = (start * 1_000_000 + int(millis) * 1000) / 1_000_000
+                if as_written:
+                    _remember_text(time, text)
+                return time
     return parse_time(text)
 
 
-def _hour_start(prefix: str) -> int | None:
-    """Epoch seconds of an hour, or None when the full parse should judge it."""
+def _remember_text(time: float, text: str) -> None:
+    if len(_written_times) >= _WRITTEN_TIMES_MAX:
+        _written_times.clear()
+    _written_times[time] = text
+
+
+def _hour_start(prefix: str) -> tuple[int, bool] | None:
+    """Epoch seconds of an hour and whether the prefix is written the way the
+    alert format writes it (a ``T``, a four-digit year); None when the full
+    parse should judge it."""
     try:
         moment = datetime.fromisoformat(prefix)
     except ValueError:
@@ -527,8 +554,8 @@ def _hour_start(prefix: str) -> int | None:
     start = int(moment.replace(tzinfo=UTC).timestamp())
     if len(_hour_starts) >= _KNOWN_HOURS_MAX:
         _hour_starts.clear()
-    _hour_starts[prefix] = start
-    return start
+    hour = _hour_starts[prefix] = (start, _iso_hour(start // 3600) == prefix + ":")
+    return hour
 
 
 def _event_time(value: str | int | float | None, read_at: float) -> float:
