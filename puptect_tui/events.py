@@ -159,6 +159,9 @@ _CLOCK_FACE = tuple(
 )
 """``MM:SS`` of every second in an hour, so a timestamp is three lookups."""
 _MILLIS = tuple(f".{millis:03d}Z" for millis in range(1000))
+_SECONDS_INTO_HOUR = {face: second for second, face in enumerate(_CLOCK_FACE)}
+"""``MM:SS`` to seconds: one lookup reads and checks both (only 00:00 to 59:59)."""
+_MILLIS_OF = {f"{millis:03d}": millis for millis in range(1000)}
 
 
 @lru_cache(maxsize=4096)
@@ -506,29 +509,21 @@ def _iso_time(text: str) -> float:
         len(text) == 24
         and text[23] == "Z"
         and text[19] == "."
-        and text[16] == ":"
         and text[13] == ":"
         and text[7] == "-"
         and text[4] == "-"
         and text.isascii()
     ):
-        minute = text[14:16]
-        second = text[17:19]
-        millis = text[20:23]
-        if (
-            minute.isdecimal()
-            and second.isdecimal()
-            and millis.isdecimal()
-            and minute < "60"
-            and second < "60"
-        ):
+        within = _SECONDS_INTO_HOUR.get(text[14:19])
+        millis = _MILLIS_OF.get(text[20:23])
+        if within is not None and millis is not None:
             hour = _hour_starts.get(text[:13])
             if hour is None:
                 hour = _hour_start(text[:13])
             if hour is not None:
                 start, as_written = hour
-                start += int(minute) * 60 + int(second)
-                time = (start * 1_000_000 + int(millis) * 1000) / 1_000_000
+                start += within
+                time = (start * 1_000_000 + millis * 1000) / 1_000_000
                 if as_written:
                     _remember_text(time, text)
                 return time
