@@ -44,7 +44,7 @@ class HeadlessWriter:
     def __init__(self, settings: Settings, out: TextIO):
         self.settings = settings
         self.out = out
-        self.monitor = Monitor(settings, listener=self)
+        self.monitor = Monitor(_without_risk_view(settings), listener=self)
         self.waiting: deque[Event] = deque()
         self.answered = threading.Condition()
         self.written = 0
@@ -192,6 +192,16 @@ class HeadlessWriter:
 def _pending(event: Event) -> bool:
     reputation = event.reputation
     return reputation is not None and reputation.pending
+
+
+def _without_risk_view(settings: Settings) -> Settings:
+    """The settings with no recent logins kept per user.
+
+    Only the UI's user risk view shows them. Kept, they held 20 events per
+    user alive after writing, and each was freed cold, evicted logins later.
+    """
+    detect = {**settings.detect, "recent_logins": 0}
+    return settings.merged({"detect": detect})
 
 
 class _Encoded:
