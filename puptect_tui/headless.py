@@ -96,14 +96,10 @@ class HeadlessWriter:
         """
         stream = self.monitor.stream()
         try:
-            for item in stream:
-                with self._writing:
-                    if type(item) is Event:
-                        if not self.waiting and not _pending(item):
-                            self._emit(item)  # nothing to wait for or before it
-                            continue
-                        self.waiting.append(item)
-                    self._write_ready(block=len(self.waiting) > MAX_WAITING)
+            if self.monitor.pipeline.dnsbl is None:
+                self._write_as_read(stream)
+            else:
+                self._write_when_answered(stream)
         except KeyboardInterrupt:
             self.interrupted = True
             self.monitor.stop()
@@ -115,6 +111,25 @@ class HeadlessWriter:
         self.monitor.close()
         self.flush()
         return self.monitor.summary()
+
+    def _write_as_read(self, stream: Iterator[Event | Rejected]) -> None:
+        """Without DNS lookups every verdict is final when it is made, and no
+        other thread writes: each event goes out as it comes, unqueued."""
+        emit = self._emit
+        for item in stream:
+            if type(item) is Event:
+                emit(item)
+
+    def _write_when_answered(self, stream: Iterator[Event | Rejected]) -> None:
+        """Queue events whose DNS answers are out; write in source order."""
+        for item in stream:
+            with self._writing:
+                if type(item) is Event:
+                    if not self.waiting and not _pending(item):
+                        self._emit(item)  # nothing to wait for or before it
+                        continue
+                    self.waiting.append(item)
+                self._write_ready(block=len(self.waiting) > MAX_WAITING)
 
     def _write_lines(self) -> None:
         """Write the JSON lines gathered so far; a live run flushes them too."""
