@@ -85,7 +85,14 @@ class Event(msgspec.Struct, gc=False):
 
     @property
     def timestamp(self) -> str:
-        """ISO 8601 in UTC with milliseconds, the form the alert format uses."""
+        """ISO 8601 in UTC with milliseconds, the form the alert format uses.
+
+        Lines usually give their time in just that form: the parser keeps the
+        text of the latest ones, so most events are written without formatting.
+        """
+        written = _written_times.get(self.time)
+        if written is not None:
+            return written
         second = int(self.time // 1)
         millis = round((self.time - second) * 1000)
         if millis == 1000:
@@ -152,6 +159,9 @@ _CLOCK_FACE = tuple(
 )
 """``MM:SS`` of every second in an hour, so a timestamp is three lookups."""
 _MILLIS = tuple(f".{millis:03d}Z" for millis in range(1000))
+_SECONDS_INTO_HOUR = {face: second for second, face in enumerate(_CLOCK_FACE)}
+"""``MM:SS`` to seconds: one lookup reads and checks both (only 00:00 to 59:59)."""
+_MILLIS_OF = {f"{millis:03d}": millis for millis in range(1000)}
 
 
 @lru_cache(maxsize=4096)
@@ -474,9 +484,17 @@ def parse_time(value: str | int | float) -> float:
     return seconds
 
 
-_hour_starts: dict[str, int] = {}
-"""Epoch seconds of ``YYYY-MM-DDTHH`` prefixes already read."""
+_hour_starts: dict[str, tuple[int, bool]] = {}
+"""Epoch seconds of ``YYYY-MM-DDTHH`` prefixes already read, and whether the
+prefix is written as :attr:`Event.timestamp` writes it."""
 _KNOWN_HOURS_MAX = 65536
+
+_written_times: dict[float, str] = {}
+"""Times of the latest lines to their text, kept only where that text is what
+:attr:`Event.timestamp` would write: the same time always gives the same text."""
+_WRITTEN_TIMES_MAX = 8192
+"""Enough for the events a writer holds back for DNS answers; older ones are
+formatted again, to the same text."""
 
 
 def _iso_time(text: str) -> float:
@@ -491,33 +509,37 @@ def _iso_time(text: str) -> float:
         len(text) == 24
         and text[23] == "Z"
         and text[19] == "."
-        and text[16] == ":"
         and text[13] == ":"
         and text[7] == "-"
         and text[4] == "-"
         and text.isascii()
     ):
-        minute = text[14:16]
-        second = text[17:19]
-        millis = text[20:23]
-        if (
-            minute.isdecimal()
-            and second.isdecimal()
-            and millis.isdecimal()
-            and minute < "60"
-            and second < "60"
-        ):
-            start = _hour_starts.get(text[:13])
-            if start is None:
-                start = _hour_start(text[:13])
-            if start is not None:
-                start += int(minute) * 60 + int(second)
-                return (start * 1_000_000 + int(millis) * 1000) / 1_000_000
+        within = _SECONDS_INTO_HOUR.get(text[14:19])
+        millis = _MILLIS_OF.get(text[20:23])
+        if within is not None and millis is not None:
+            hour = _hour_starts.get(text[:13])
+            if hour is None:
+                hour = _hour_start(text[:13])
+            if hour is not None:
+                start, as_written = hour
+                start += within
+                time = (start * 1_000_000 + millis * 1000) / 1_000_000
+                if as_written:
+                    _remember_text(time, text)
+                return time
     return parse_time(text)
 
 
-def _hour_start(prefix: str) -> int | None:
-    """Epoch seconds of an hour, or None when the full parse should judge it."""
+def _remember_text(time: float, text: str) -> None:
+    if len(_written_times) >= _WRITTEN_TIMES_MAX:
+        _written_times.clear()
+    _written_times[time] = text
+
+
+def _hour_start(prefix: str) -> tuple[int, bool] | None:
+    """Epoch seconds of an hour and whether the prefix is written the way the
+    alert format writes it (a ``T``, a four-digit year); None when the full
+    parse should judge it."""
     try:
         moment = datetime.fromisoformat(prefix)
     except ValueError:
@@ -527,8 +549,8 @@ def _hour_start(prefix: str) -> int | None:
     start = int(moment.replace(tzinfo=UTC).timestamp())
     if len(_hour_starts) >= _KNOWN_HOURS_MAX:
         _hour_starts.clear()
-    _hour_starts[prefix] = start
-    return start
+    hour = _hour_starts[prefix] = (start, _iso_hour(start // 3600) == prefix + ":")
+    return hour
 
 
 def _event_time(value: str | int | float | None, read_at: float) -> float:
@@ -611,7 +633,13 @@ def escape_control(text: str) -> str:
 
     Stream text is written to terminals; an escape sequence, a direction
     override or a zero-width space in a user name must show, not act.
+
+    Every character escaped is a control or format character, which Python
+    deems unprintable; most text has none, and ``isprintable`` says so in a
+    fraction of the time ``translate`` takes to copy it unchanged.
     """
+    if text.isprintable():
+        return text
     return text.translate(_ESCAPES)
 
 

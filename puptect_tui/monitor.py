@@ -121,21 +121,31 @@ class Monitor:
         self.pipeline.close()
 
     def _scored(self, lines) -> Iterator[Event | Rejected]:
+        """Parse, pace and process each line; what every event goes through.
+
+        The steps are looked up once, not per event: a bound method made for
+        each call costs an allocation, and the loop runs a million times.
+        """
         parse = self.parser.parse
+        stopped = self.stopping.is_set
+        wait_for = self.pacer.wait_for
+        process = self.pipeline.process
+        late = self._late
+        counts = self.counts
         for line in lines:
-            if self.stopping.is_set():
+            if stopped():
                 return
             item = parse(line)
-            if isinstance(item, Rejected):
+            if type(item) is Rejected:
                 self._reject(item)
                 yield item
                 continue
-            self.pacer.wait_for(item.time)
-            verdict = self.pipeline.process(item, self._late)
-            self.counts.events += 1
+            wait_for(item.time)
+            verdict = process(item, late)
+            counts.events += 1
             if verdict.severity >= self.settings.min_severity:
                 with self._alert_lock:
-                    self.counts.alerts += 1
+                    counts.alerts += 1
             yield item
 
     def run(self) -> Summary:

@@ -39,6 +39,8 @@ class Pipeline:
         self.geo = _open_geo(settings.asn_db)
         self.dnsbl = _dnsbl_checker(settings) if settings.dnsbl else None
         self._lock = threading.RLock()
+        self._listing = self.blocklists.listing if self.blocklists.lists else None
+        """Asks the local lists about an address; None when there are none."""
 
     def start(self) -> None:
         if self.dnsbl is not None:
@@ -75,7 +77,7 @@ class Pipeline:
         """Without DNS lookups no answer can come late: no lock, no callback."""
         event.agent = parse_agent(event.useragent)
         event.place = self.geo.place(event.address, event.ip)
-        local = self.blocklists.listing(event.address)
+        local = None if self._listing is None else self._listing(event.address)
         if local:
             event.reputation = Reputation(local=local, skipped="dnsbl off")
         else:

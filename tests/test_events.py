@@ -7,11 +7,13 @@ import json
 import pytest
 
 from puptect_tui.events import (
+    _ESCAPES,
     MAX_LINE_BYTES,
     Event,
     EventParser,
     Line,
     Rejected,
+    _written_times,
     escape_control,
     parse_field_map,
 )
@@ -192,6 +194,14 @@ def test_escape_control_makes_terminal_tricks_visible():
     assert shown == "a\\x1b[2Jb\\u202eevil\\u200b\\x9b\\x00"
 
 
+def test_escape_control_skips_no_escaped_character_in_printable_text():
+    """Printable text is returned as it is; every escaped character must be
+    unprintable, or that shortcut would let it through."""
+    for code in _ESCAPES:
+        assert not chr(code).isprintable()
+        assert escape_control(f"user{chr(code)}name") != f"user{chr(code)}name"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -228,6 +238,37 @@ def test_iso_times_that_only_look_common_are_still_rejected(text):
 
     assert isinstance(rejected, Rejected)
     assert "unreadable timestamp" in rejected.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-03-03T00:03:33.972Z",
+        "2025-03-03 00:03:33.972Z",
+        "0999-12-31T23:59:59.999Z",
+        "1969-12-31T23:59:59.999Z",
+        "9999-12-31T23:59:59.999Z",
+    ],
+)
+def test_a_time_is_written_alike_from_the_parsed_text_or_formatted(text):
+    event = parse(login(timestamp=text))
+    remembered = event.timestamp
+    _written_times.clear()
+
+    assert remembered == event.timestamp
+
+
+def test_every_millisecond_read_is_written_as_the_line_wrote_it():
+    texts = [
+        f"{day}T{clock}.{millis:03d}Z"
+        for day, clock in (("1970-01-01", "00:00:00"), ("2199-06-30", "23:59:59"))
+        for millis in range(1000)
+    ]
+
+    events = [parse(login(timestamp=text)) for text in texts]
+    _written_times.clear()
+
+    assert [event.timestamp for event in events] == texts
 
 
 def test_times_across_many_minutes_keep_their_own_minute():

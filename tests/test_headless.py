@@ -230,3 +230,17 @@ def test_jsonl_objects_are_each_events_full_record(capsys, tmp_path):
     assert status == 0
     assert [json.loads(line) for line in out.splitlines()] == expected
     assert any(record["reputation"]["local"] for record in expected)
+
+
+def test_headless_keeps_no_recent_logins_only_the_risk_view_shows():
+    from puptect_tui.headless import HeadlessWriter
+    from puptect_tui.settings import Settings
+
+    settings = Settings(source=str(SEED), headless=True, dnsbl=False)
+    settings.detect["failure_window"] = 600
+    writer = HeadlessWriter(settings, io.StringIO())
+
+    detect = writer.monitor.detector.settings
+    assert detect.recent_logins == 0
+    assert detect.failure_window == 600  # the rest of [detect] still applies
+    assert settings.detect == {"failure_window": 600}
