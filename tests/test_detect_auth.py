@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from detect_factory import LAPTOP, WINDOWS, habits, login, score
+from detect_factory import LAPTOP, PHONE, WINDOWS, habits, login, score
 
 from puptect_tui.detect.detector import Detector
 from puptect_tui.detect.settings import DetectSettings
@@ -234,3 +234,69 @@ def test_a_success_with_the_stuffing_agent_is_flagged_with_the_campaign():
 
     assert "auth.credential_stuffing" in verdict.rules
     assert verdict.severity >= Severity.MEDIUM
+
+
+def _taken_over(detector: Detector, later: float) -> float:
+    """Failures then a success for alice from a foreign proxy on a new phone."""
+    for number in range(4):
+        at = later + number * 40
+        score(detector, login(ip="203.0.113.66", at=at, failed=True, agent=PHONE))
+    takeover = login(ip="203.0.113.66", at=later + 200, agent=PHONE, country="RO")
+    assert score(detector, takeover).severity >= Severity.HIGH
+    return later + 200
+
+
+def test_an_intruder_back_hours_after_the_takeover_stays_raised():
+    detector = Detector()
+    taken = _taken_over(detector, habits(detector))
+
+    back = login(ip="203.0.113.66", at=taken + 2 * 3600, agent=PHONE, country="RO")
+    verdict = score(detector, back)
+
+    reason = next(r for r in verdict.reasons if r.rule == "auth.return_after_alert")
+    assert reason.detail == "back from 203.0.113.66 2.0 h after a high alert"
+    assert "auth.success_after_failures" not in verdict.rules  # its window passed
+    assert verdict.severity >= Severity.MEDIUM
+
+
+def test_the_intruders_agent_from_another_address_is_tied_to_the_alert_too():
+    detector = Detector()
+    taken = _taken_over(detector, habits(detector))
+
+    back = login(ip="192.0.2.80", at=taken + 3600, agent=PHONE, country="RO")
+    verdict = score(detector, back)
+
+    assert "auth.return_after_alert" in verdict.rules
+
+
+def test_the_user_at_home_on_the_usual_laptop_after_the_alert_is_quiet():
+    detector = Detector()
+    taken = _taken_over(detector, habits(detector))
+
+    verdict = score(detector, login(at=taken + 3600))
+
+    assert verdict.reasons == []
+
+
+def test_a_return_after_the_follow_up_window_is_not_tied_to_the_alert():
+    detector = Detector(DetectSettings(follow_up_window=3600.0))
+    taken = _taken_over(detector, habits(detector))
+
+    back = login(ip="203.0.113.66", at=taken + 2 * 3600, agent=PHONE, country="RO")
+    verdict = score(detector, back)
+
+    assert "auth.return_after_alert" not in verdict.rules
+
+
+def test_an_alert_on_the_users_own_agent_does_not_taint_it_at_home():
+    detector = Detector()
+    later = habits(detector)
+    for number in range(6):
+        at = later + number * 40
+        score(detector, login(ip=f"203.0.113.{number}", at=at, failed=True))
+    alerted = score(detector, login(ip="203.0.113.9", at=later + 300, country="RO"))
+    assert alerted.severity >= Severity.HIGH
+
+    verdict = score(detector, login(at=later + 3 * 3600))
+
+    assert "auth.return_after_alert" not in verdict.rules

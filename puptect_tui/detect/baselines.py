@@ -7,7 +7,7 @@ failed attempts never make their own device or network look familiar.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from puptect_tui.detect.windows import Buckets, Seen, Tally
 
@@ -15,6 +15,15 @@ if TYPE_CHECKING:
     from puptect_tui.detect.settings import DetectSettings
     from puptect_tui.detect.verdict import Reason
     from puptect_tui.events import Event
+
+
+class Alerted(NamedTuple):
+    """A login of the user that was raised high or worse, and what it came with."""
+
+    time: float
+    ip: str
+    agent: str
+    severity: str
 
 
 class UserBaseline:
@@ -32,6 +41,7 @@ class UserBaseline:
         "failed_with",
         "failures",
         "hours",
+        "last_alert",
         "last_country",
         "last_ip",
         "last_success",
@@ -72,6 +82,8 @@ class UserBaseline:
         self.last_success = 0.0
         self.last_country: str | None = None
         self.last_ip = ""
+        self.last_alert: Alerted | None = None
+        """Where the user's latest high or critical login came from."""
 
         self.recent: deque[Event] = deque(maxlen=settings.recent_logins)
         self.reasons: dict[str, tuple[float, Reason]] = {}

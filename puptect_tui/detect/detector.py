@@ -11,12 +11,17 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from puptect_tui.detect import scoring
-from puptect_tui.detect.baselines import AddressActivity, Crowd, UserBaseline
+from puptect_tui.detect.baselines import (
+    AddressActivity,
+    Alerted,
+    Crowd,
+    UserBaseline,
+)
 from puptect_tui.detect.risk import UserRisk, user_risk
 from puptect_tui.detect.rules import agent as agent_rules
 from puptect_tui.detect.rules import auth, network
 from puptect_tui.detect.settings import DetectSettings
-from puptect_tui.detect.verdict import NOTHING_FOUND, Reason, Verdict
+from puptect_tui.detect.verdict import NOTHING_FOUND, Reason, Severity, Verdict
 from puptect_tui.detect.windows import Recent, Tally
 from puptect_tui.detect.wording import names, quoted
 
@@ -111,6 +116,9 @@ class Detector:
         verdict = scoring.verdict(reasons, settings)
         for reason in verdict.reasons:
             user.reasons[reason.rule] = (event.time, reason)
+        if verdict.severity >= Severity.HIGH:
+            label = verdict.severity.label
+            user.last_alert = Alerted(event.time, ip, raw, label)
         if not failed and verdict.score < settings.learn_below:
             self._learn(user, event, block, asn, country, usual)
         return verdict
@@ -374,6 +382,13 @@ class Detector:
                 stuffing = self._check_stuffing(crowd, event, block)
         if stuffing is not None:
             reasons.append(stuffing)
+
+        alert = user.last_alert
+        if alert is not None:
+            familiar = raw in user.agents.values
+            found = auth.return_after_alert(alert, time, ip, raw, familiar, settings)
+            if found is not None:
+                reasons.append(found)
 
         shared = self._shared_login(ip, raw, event.userid, time)
         if shared is not None and len(shared.counts) >= settings.many_users:

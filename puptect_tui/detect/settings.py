@@ -64,6 +64,9 @@ class DetectSettings:
     success_failures: int = 3
     """Failures (within ``failure_window``) before a success that make it
     suspect, when the success comes from somewhere odd."""
+    follow_up_window: float = 21600.0
+    """How long after a high alert the user's successes from its address, or
+    with its unfamiliar agent, stay suspect (an intruder coming back)."""
     many_users_window: float = 1800.0
     """How far back logins from one address count (many users)."""
     many_users: int = 3
@@ -108,6 +111,8 @@ class DetectSettings:
     """Points for credential stuffing at its threshold."""
     points_success_after_failures: int = 30
     """Points for a suspect success after failures."""
+    points_follow_up: int = 20
+    """Points for a success that returns where a high alert came from."""
     points_many_users: int = 35
     """Points for one address and agent logging in as many users."""
     points_travel: int = 25

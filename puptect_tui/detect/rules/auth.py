@@ -12,7 +12,7 @@ from puptect_tui.detect.verdict import Reason
 from puptect_tui.detect.wording import duration, names, quoted
 
 if TYPE_CHECKING:
-    from puptect_tui.detect.baselines import Crowd, UserBaseline
+    from puptect_tui.detect.baselines import Alerted, Crowd, UserBaseline
     from puptect_tui.detect.settings import DetectSettings
     from puptect_tui.detect.windows import Tally
 
@@ -148,3 +148,30 @@ def success_after_failures(
         detail,
         _points(settings.points_success_after_failures, beyond, settings),
     )
+
+
+def return_after_alert(
+    alert: Alerted,
+    time: float,
+    ip: str,
+    agent: str,
+    familiar_agent: bool,
+    settings: DetectSettings,
+) -> Reason | None:
+    """A success from the address, or the unfamiliar agent, of a recent high alert.
+
+    An intruder who got in comes back. Once the failures that raised the first
+    alert have left their window, the next visit would look merely new; this
+    keeps it tied to the alert. The user's own familiar agent is no such tie.
+    """
+    since = time - alert.time
+    if since > settings.follow_up_window:
+        return None
+    if ip == alert.ip:
+        what = f"from {ip}"
+    elif agent == alert.agent and not familiar_agent:
+        what = f"with agent {quoted(agent)}"
+    else:
+        return None
+    detail = f"back {what} {duration(since)} after a {alert.severity} alert"
+    return Reason("auth.return_after_alert", detail, settings.points_follow_up)
