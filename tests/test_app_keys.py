@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from ui_factory import (
+    ALERT,
     HeldMonitor,
     app_test,
     make_event,
@@ -20,8 +21,6 @@ from puptect_tui.widgets.filter_bar import FilterBar
 from puptect_tui.widgets.help_screen import HelpScreen
 from puptect_tui.widgets.stats_pane import StatsPane
 from puptect_tui.widgets.user_panel import UserPanel
-
-ALERT = (("auth.brute_force", "9 failures in 2 min", 40),)
 
 
 def table_rows(app: PuptectApp) -> list[list[str]]:

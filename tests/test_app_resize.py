@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from ui_factory import (
+    ALERT,
     HeldMonitor,
     app_test,
     make_event,
@@ -16,7 +17,6 @@ from puptect_tui.app import PuptectApp
 from puptect_tui.enrich.agent import parse_agent
 from puptect_tui.widgets.user_panel import UserStory, user_summary
 
-ALERT = (("auth.brute_force", "9 failures in 2 min", 40),)
 SIZES = ((200, 60), (80, 24), (40, 12), (120, 30), (40, 12))
 
 

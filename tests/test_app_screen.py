@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from textual.events import Key
 from ui_factory import (
+    ALERT,
     HeldMonitor,
     app_test,
     make_event,
@@ -16,8 +17,6 @@ from ui_factory import (
 from puptect_tui.app import PuptectApp
 from puptect_tui.enrich.agent import parse_agent
 from puptect_tui.widgets.user_panel import UserStory, user_summary
-
-ALERT = (("auth.brute_force", "9 failures in 2 min", 40),)
 
 
 def held_app(**changes) -> PuptectApp:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from ui_factory import make_event
+from ui_factory import ALERT, make_event
 
 from puptect_tui.detect.verdict import Reason
 from puptect_tui.enrich.reputation import Listing, Reputation
 from puptect_tui.filtering import Filter
 from puptect_tui.store import EventStore
-
-ALERT = (("auth.brute_force", "9 failures in 2 min", 40),)
 
 
 def test_newest_comes_first_and_alerts_only_hides_quiet_events():

@@ -19,6 +19,9 @@ from puptect_tui.settings import Settings
 START = 1625486569.0
 """2021-07-05T12:02:49Z, the first login of the seed."""
 
+ALERT = (("auth.brute_force", "9 failures in 2 min", 40),)
+"""Reasons that make an event an alert (medium) in the table and the store."""
+
 
 def make_event(
     line: int = 1,
