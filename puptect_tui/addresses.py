@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from typing import Final
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-_AF_INET = socket.AF_INET
-_AF_INET6 = socket.AF_INET6
-_pton = socket.inet_pton
-_ntop = socket.inet_ntop
-_IPv4 = ipaddress.IPv4Address
-_IPv6 = ipaddress.IPv6Address
+_AF_INET: Final = socket.AF_INET
+_AF_INET6: Final = socket.AF_INET6
+_pton: Final = socket.inet_pton
+_ntop: Final = socket.inet_ntop
+_IPv4: Final = ipaddress.IPv4Address
+_IPv6: Final = ipaddress.IPv6Address
 
 
 def read_address(text: str) -> Address:
@@ -38,7 +39,7 @@ def read_address(text: str) -> Address:
 
 def address_text(address: Address) -> str:
     """The canonical text of an address, as ``str(address)`` would give it."""
-    if type(address) is _IPv4 or address.scope_id:
+    if isinstance(address, _IPv4) or address.scope_id:
         return str(address)
     text = _ntop(_AF_INET6, address.packed)
     return text if "." not in text else str(address)

@@ -46,7 +46,7 @@ def read_events(path: str, **settings: Any) -> Iterator[Event]:
     """
     options = {"speed": 0.0, "dnsbl": False, **settings}
     resolved = Settings(source=str(path), **options).check()
-    check_source(resolved.source)
+    check_source(str(path))
     monitor = Monitor(resolved)
     seen: list[Event] = []
     try:

@@ -273,7 +273,8 @@ class PuptectApp(App[int]):
 
     def _show_from_store(self) -> None:
         """Refill the table from the store, for a new filter, view or resume."""
-        newest = self.store.newest(self.where, self.alerts_only, self.shown.maxlen)
+        rows = self.shown.maxlen or 0  # always set: the table's row limit
+        newest = self.store.newest(self.where, self.alerts_only, rows)
         self.shown.clear()
         self.shown.extend(reversed(newest))
         self._shown_ids = {id(event) for event in self.shown}
@@ -389,7 +390,7 @@ class PuptectApp(App[int]):
         bar.add_class("-active")
         self.screen.set_focus(bar)
 
-    def action_back(self) -> None:
+    def action_back(self) -> None:  # type: ignore[override]  # Escape, not a screen pop
         """Escape: close the panel first, then clear the filter."""
         panel = self.panel
         if panel.userid is not None:

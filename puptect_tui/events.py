@@ -12,24 +12,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from sys import intern
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 
 from puptect_tui.addresses import address_text, read_address
 from puptect_tui.detect.verdict import NOTHING_FOUND, SEVERITY_LABELS, Verdict
+from puptect_tui.wire import Wire, any_decoder, wire_decoder
 
 if TYPE_CHECKING:
     from puptect_tui.enrich.agent import Agent
     from puptect_tui.enrich.geo import Place
     from puptect_tui.enrich.reputation import Reputation
 
-MAX_LINE_BYTES = 64 * 1024
+MAX_LINE_BYTES: Final = 64 * 1024
 """Longer lines are rejected unread, so one runaway line cannot eat the memory."""
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-ALIASES: dict[str, tuple[str, ...]] = {
+ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "timestamp": ("timestamp", "ts", "time", "@timestamp"),
     "userid": ("userid", "user", "username"),
     "ip": ("ip", "src_ip", "client_ip", "source_ip"),
@@ -41,11 +42,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 """Where each field of an event may be found in a line, first match wins."""
 
-SUCCESS_WORDS = frozenset({"success", "succeeded", "ok", "allow", "allowed", "true"})
-FAILURE_WORDS = frozenset(
+SUCCESS_WORDS: Final = frozenset(
+    {"success", "succeeded", "ok", "allow", "allowed", "true"}
+)
+FAILURE_WORDS: Final = frozenset(
     {"failure", "failed", "fail", "deny", "denied", "false", "rejected"}
 )
-FAILURE_CODES = frozenset({401, 403})
+FAILURE_CODES: Final = frozenset({401, 403})
 
 
 def _plain(enrichment: Any) -> Any:
@@ -154,14 +157,14 @@ class Alert(msgspec.Struct, omit_defaults=True):
     place: Any = None
 
 
-_CLOCK_FACE = tuple(
+_CLOCK_FACE: Final = tuple(
     f"{minute:02d}:{second:02d}" for minute in range(60) for second in range(60)
 )
 """``MM:SS`` of every second in an hour, so a timestamp is three lookups."""
-_MILLIS = tuple(f".{millis:03d}Z" for millis in range(1000))
-_SECONDS_INTO_HOUR = {face: second for second, face in enumerate(_CLOCK_FACE)}
+_MILLIS: Final = tuple(f".{millis:03d}Z" for millis in range(1000))
+_SECONDS_INTO_HOUR: Final = {face: second for second, face in enumerate(_CLOCK_FACE)}
 """``MM:SS`` to seconds: one lookup reads and checks both (only 00:00 to 59:59)."""
-_MILLIS_OF = {f"{millis:03d}": millis for millis in range(1000)}
+_MILLIS_OF: Final = {f"{millis:03d}": millis for millis in range(1000)}
 
 
 @lru_cache(maxsize=4096)
@@ -192,35 +195,6 @@ class Line(msgspec.Struct, gc=False):
     data: bytes
     read_at: float
     oversized: bool = False
-
-
-class _Wire(msgspec.Struct):
-    """Every field name a line may use, decoded and type-checked in one pass."""
-
-    timestamp: str | int | float | None = None
-    ts: str | int | float | None = None
-    time: str | int | float | None = None
-    at_timestamp: str | int | float | None = msgspec.field(
-        default=None, name="@timestamp"
-    )
-    userid: str | None = None
-    user: str | None = None
-    username: str | None = None
-    ip: str | None = None
-    src_ip: str | None = None
-    client_ip: str | None = None
-    source_ip: str | None = None
-    useragent: str | None = None
-    user_agent: str | None = None
-    ua: str | None = None
-    event_type: str | None = None
-    status_code: int | str | None = None
-    outcome: str | bool | None = None
-    success: bool | str | None = None
-
-
-_wire_decoder = msgspec.json.Decoder(_Wire)
-_any_decoder = msgspec.json.Decoder()
 
 
 class BadLineError(ValueError):
@@ -262,13 +236,13 @@ class EventParser:
             return _rejected(line, f"line longer than {MAX_LINE_BYTES // 1024} KiB")
         try:
             if not self._mapped:
-                return _build_from_wire(line, _wire_decoder.decode(line.data))
+                return _build_from_wire(line, wire_decoder.decode(line.data))
             return _build(line, self._mapped_values(line.data))
         except (BadLineError, msgspec.DecodeError) as error:
             return _rejected(line, _describe(error, line.data))
 
     def _mapped_values(self, data: bytes) -> dict[str, Any]:
-        document = _any_decoder.decode(data)
+        document = any_decoder.decode(data)
         if not isinstance(document, dict):
             raise BadLineError(f"expected a JSON object, got {type(document).__name__}")
         return {
@@ -277,7 +251,7 @@ class EventParser:
         }
 
 
-def _build_from_wire(line: Line, wire: _Wire) -> Event:
+def _build_from_wire(line: Line, wire: Wire) -> Event:
     """The fields of ``ALIASES`` from a decoded struct, spelled out for speed:
     the usual names are tried first and the aliases only when those are absent.
     """
@@ -402,8 +376,8 @@ def _text(value: Any, name: str) -> str | None:
     raise BadLineError(f"{name} must be a string, got {type(value).__name__}")
 
 
-_known_addresses: dict[str, Address] = {}
-_read_addresses: dict[str, tuple[Address, str]] = {}
+_known_addresses: Final[dict[str, Address]] = {}
+_read_addresses: Final[dict[str, tuple[Address, str]]] = {}
 """Address text as lines wrote it, to the address and its canonical text."""
 _KNOWN_ADDRESSES_MAX = 65536
 
@@ -427,7 +401,7 @@ def _address_and_text(text: str) -> tuple[Address, str]:
     return known
 
 
-_canonical_text: dict[str, str] = {}
+_canonical_text: Final[dict[str, str]] = {}
 """One string object per canonical address, whatever text led to it."""
 
 
@@ -484,15 +458,15 @@ def parse_time(value: str | int | float) -> float:
     return seconds
 
 
-_hour_starts: dict[str, tuple[int, bool]] = {}
+_hour_starts: Final[dict[str, tuple[int, bool]]] = {}
 """Epoch seconds of ``YYYY-MM-DDTHH`` prefixes already read, and whether the
 prefix is written as :attr:`Event.timestamp` writes it."""
-_KNOWN_HOURS_MAX = 65536
+_KNOWN_HOURS_MAX: Final = 65536
 
-_written_times: dict[float, str] = {}
+_written_times: Final[dict[float, str]] = {}
 """Times of the latest lines to their text, kept only where that text is what
 :attr:`Event.timestamp` would write: the same time always gives the same text."""
-_WRITTEN_TIMES_MAX = 8192
+_WRITTEN_TIMES_MAX: Final = 8192
 """Enough for the events a writer holds back for DNS answers; older ones are
 formatted again, to the same text."""
 
@@ -596,7 +570,7 @@ def _outcome(
     return None
 
 
-_STATUS_OUTCOMES = {
+_STATUS_OUTCOMES: Final = {
     code: _outcome(code, None, None) for code in (None, *range(100, 600))
 }
 """What each status code says when a line has no outcome field of its own."""
@@ -615,7 +589,7 @@ def _describe(error: Exception, data: bytes) -> str:
     return str(error)
 
 
-_INVISIBLE = (
+_INVISIBLE: Final = (
     *range(0x20),
     *range(0x7F, 0xA0),  # DEL and the C1 controls, which some terminals obey
     *range(0x200B, 0x2010),  # zero-width characters and direction marks
@@ -623,7 +597,7 @@ _INVISIBLE = (
     *range(0x2066, 0x206A),  # bidirectional isolates
     0xFEFF,
 )
-_ESCAPES = {
+_ESCAPES: Final = {
     code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _INVISIBLE
 }
 

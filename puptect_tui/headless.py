@@ -15,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 import msgspec
 
@@ -27,16 +27,16 @@ from puptect_tui.progress import shown_on_terminal
 from puptect_tui.settings import Settings
 from puptect_tui.stats import format_describe
 
-MAX_WAITING = 5000
+MAX_WAITING: Final = 5000
 """Events held for DNS answers before reading pauses to let them catch up."""
 
-KEPT_ENCODINGS = 65536
+KEPT_ENCODINGS: Final = 65536
 """Agents and places whose JSON is kept; about the enrichers' own caches."""
 
-WRITE_BYTES = 1 << 16
+WRITE_BYTES: Final = 1 << 16
 """JSON lines are gathered up to this many bytes and written at once."""
 
-_json = msgspec.json.Encoder()
+_json: Final = msgspec.json.Encoder()
 
 
 class HeadlessWriter:
@@ -125,12 +125,13 @@ class HeadlessWriter:
         """Queue events whose DNS answers are out; write in source order."""
         for item in stream:
             with self._writing:
-                if type(item) is Event:
-                    if not self.waiting and not _pending(item):
-                        self._emit(item)  # nothing to wait for or before it
-                        continue
+                if type(item) is not Event:
+                    self._write_ready(block=len(self.waiting) > MAX_WAITING)
+                elif not self.waiting and not _pending(item):
+                    self._emit(item)  # nothing to wait for or before it
+                else:
                     self.waiting.append(item)
-                self._write_ready(block=len(self.waiting) > MAX_WAITING)
+                    self._write_ready(block=len(self.waiting) > MAX_WAITING)
 
     def _write_lines(self) -> None:
         """Write the JSON lines gathered so far; a live run flushes them too."""
@@ -174,9 +175,10 @@ class HeadlessWriter:
         with self.answered:
             self.answered.wait(timeout=0.25)
             quiet = time.monotonic() - self._last_answer
-        if head.reputation.pending and quiet > patience:
-            head.reputation.pending = False
-            head.reputation.errors["dnsbl"] = "no answer from the lookup thread"
+        reputation = head.reputation
+        if reputation is not None and reputation.pending and quiet > patience:
+            reputation.pending = False
+            reputation.errors["dnsbl"] = "no answer from the lookup thread"
         return True
 
     def _emit_jsonl(self, event: Event) -> None:

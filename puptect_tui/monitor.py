@@ -11,11 +11,13 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Final, Protocol
 
+from puptect_tui.detect.detector import Detector
 from puptect_tui.detect.verdict import Verdict
+from puptect_tui.enrich.dnsbl import DnsblHealth
 from puptect_tui.events import Event, EventParser, Rejected, parse_field_map
 from puptect_tui.pipeline import Pipeline
 from puptect_tui.settings import Settings, SettingsError
@@ -24,10 +26,10 @@ from puptect_tui.stats import StreamStats
 
 log = logging.getLogger(__name__)
 
-KEPT_REJECTIONS = 1000
+KEPT_REJECTIONS: Final = 1000
 """Rejected lines remembered with their reasons; the rest are only counted."""
 
-LOGGED_REJECTIONS = 20
+LOGGED_REJECTIONS: Final = 20
 """Rejected lines written to the log; more would drown the log in a bad file."""
 
 
@@ -81,11 +83,11 @@ class Monitor:
         self._started = time.monotonic()
 
     @property
-    def detector(self):
+    def detector(self) -> Detector:
         return self.pipeline.detector
 
     @property
-    def dnsbl_health(self):
+    def dnsbl_health(self) -> DnsblHealth | None:
         return self.pipeline.dnsbl_health
 
     @property
@@ -103,15 +105,16 @@ class Monitor:
     def is_alert(self, event: Event) -> bool:
         return event.verdict.severity >= self.settings.min_severity
 
-    def stream(self) -> Iterator[Event | Rejected]:
+    def stream(self) -> Generator[Event | Rejected, None, None]:
         """Scored events and rejected lines in source order, paced for replay.
 
         DNS answers may still be out when the stream ends; call :meth:`close`
         once they are no longer wanted.
         """
-        lines = open_source(
-            self.settings.source, follow=self.settings.follow, stop=self.stopping
-        )
+        source = self.settings.source
+        if source is None:
+            raise SettingsError("no source to read: give a file, or - for stdin")
+        lines = open_source(source, follow=self.settings.follow, stop=self.stopping)
         self.pipeline.start()
         yield from self._scored(lines)
 
@@ -136,7 +139,7 @@ class Monitor:
             if stopped():
                 return
             item = parse(line)
-            if type(item) is Rejected:
+            if isinstance(item, Rejected):
                 self._reject(item)
                 yield item
                 continue

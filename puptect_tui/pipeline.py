@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Final
 
 from puptect_tui.detect.detector import Detector
 from puptect_tui.detect.settings import DetectSettings
 from puptect_tui.detect.verdict import Verdict
 from puptect_tui.enrich.agent import parse_agent
 from puptect_tui.enrich.blocklist import Blocklist, Blocklists
-from puptect_tui.enrich.dnsbl import DnsblChecker, DnsblHealth, zones_from_names
+from puptect_tui.enrich.dnsbl import DnsblChecker, DnsblHealth
+from puptect_tui.enrich.dnsbl_zones import DEFAULT_ZONES, zones_from_names
 from puptect_tui.enrich.geo import Geo
 from puptect_tui.enrich.reputation import Reputation
 from puptect_tui.events import Event
 from puptect_tui.settings import Settings, SettingsError
 
-UNCHECKED = Reputation(skipped="dnsbl off")
+UNCHECKED: Final = Reputation(skipped="dnsbl off")
 """Shared by every event on no local list while DNSBL is off; never changed."""
 
 LateAnswer = Callable[[Event, Verdict], None]
@@ -99,7 +101,10 @@ class Pipeline:
             if on_late is not None:
                 on_late(event, before)
 
-        known = self.dnsbl.lookup(event.address, answered)
+        dnsbl = self.dnsbl
+        if dnsbl is None:
+            return Reputation(local=local, skipped="dnsbl off")
+        known = dnsbl.lookup(event.address, answered)
         if known is not None:
             known.local = local
             return known
@@ -133,14 +138,14 @@ def _dnsbl_checker(settings: Settings) -> DnsblChecker:
         zones = zones_from_names(settings.dnsbl_zones) if settings.dnsbl_zones else None
     except ValueError as error:
         raise SettingsError(f"--dnsbl-zone: {error}") from None
-    options = {
-        "resolver": settings.resolver,
-        "timeout": settings.dnsbl_timeout,
-        "concurrency": settings.dnsbl_concurrency,
-    }
+    resolver, timeout = settings.resolver, settings.dnsbl_timeout
+    concurrency = settings.dnsbl_concurrency
     try:
-        if zones is None:
-            return DnsblChecker(**options)
-        return DnsblChecker(zones, **options)
+        return DnsblChecker(
+            DEFAULT_ZONES if zones is None else zones,
+            resolver=resolver,
+            timeout=timeout,
+            concurrency=concurrency,
+        )
     except ValueError as error:
         raise SettingsError(f"--resolver: {error}") from None

@@ -120,7 +120,7 @@ def _from_table(table: dict[str, Any], folder: Path) -> dict[str, Any]:
 
 
 def _convert(name: str, value: Any, folder: Path) -> Any:
-    expected = {item.name: item.type for item in fields(Settings)}[name]
+    expected = {item.name: str(item.type) for item in fields(Settings)}[name]
     if name == "min_severity":
         try:
             return Severity.parse(str(value))
@@ -151,6 +151,7 @@ def _scalar(name: str, expected: str, value: Any) -> Any:
     kinds = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
     wanted = expected.split(" | ")[0]
     ok = kinds.get(wanted, (str,))
-    if (isinstance(value, bool) and wanted != "bool") or not isinstance(value, ok):
+    valid = isinstance(value, ok) and not (isinstance(value, bool) and wanted != "bool")
+    if not valid:
         raise SettingsError(f"{name} must be a {wanted}, got {value!r}")
     return float(value) if wanted == "float" else value

@@ -255,7 +255,10 @@ class StreamStats:
         return self._series(2)
 
 
-_STATUS_WORDS = {None: "", **{code: str(code) for code in range(100, 600)}}
+_STATUS_WORDS: dict[int | None, str] = {
+    None: "",
+    **{code: str(code) for code in range(100, 600)},
+}
 
 
 def _status_word(code: int | None) -> str:

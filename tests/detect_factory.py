@@ -1,15 +1,16 @@
-"""Logins made by hand for the detection tests, enriched with stand-in objects.
+"""Logins made by hand for the detection tests, enriched by hand.
 
-The agent and place stand-ins carry the attributes the detector reads, so the
-rules are tested on exactly what they see, without the parsers behind them.
+Each login carries the agent and place the enrichers would give it, written out
+here, so the rules are tested on exactly what they see without the parsers and
+databases behind them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from puptect_tui.detect.detector import Detector
 from puptect_tui.detect.verdict import Verdict
+from puptect_tui.enrich.agent import Agent
+from puptect_tui.enrich.geo import Place
 from puptect_tui.events import Event, parse_address
 
 START = 1625486569.0
@@ -29,41 +30,18 @@ WINDOWS = (
 )
 
 KNOWN_AGENTS = {
-    LAPTOP: ("Chrome", "120", "Mac OS X", "10", "Mac", "desktop"),
-    PHONE: ("Mobile Safari", "17", "iOS", "17", "iPhone", "mobile"),
-    WINDOWS: ("Chrome", "120", "Windows", "10", "Other", "desktop"),
+    LAPTOP: ("Chrome", 120, "Mac OS X", 10, "Mac", "desktop"),
+    PHONE: ("Mobile Safari", 17, "iOS", 17, "iPhone", "mobile"),
+    WINDOWS: ("Chrome", 120, "Windows", 10, "Other", "desktop"),
 }
 
 
-@dataclass
-class StandInAgent:
-    raw: str
-    browser: str | None = None
-    browser_major: str | None = None
-    os: str | None = None
-    os_major: str | None = None
-    device: str | None = None
-    device_kind: str | None = None
-
-    @property
-    def known(self) -> bool:
-        return self.browser is not None
-
-
-@dataclass
-class StandInPlace:
-    country: str | None
-    asn: int | None
-    network_name: str | None = None
-    block: str = field(default="")
-
-
-def agent_for(raw: str) -> StandInAgent:
+def agent_for(raw: str) -> Agent:
     """The parsed agent for the agents above; unknown strings parse to nothing."""
     parts = KNOWN_AGENTS.get(raw)
     if parts is None:
-        return StandInAgent(raw)
-    return StandInAgent(raw, *parts)
+        return Agent(raw, None, None, None, None, None, "unknown")
+    return Agent(raw, *parts)
 
 
 def login(
@@ -90,7 +68,7 @@ def login(
         success=not failed,
     )
     event.agent = agent_for(agent)
-    event.place = StandInPlace(country, asn, block=block)
+    event.place = Place(country, asn, None, block)
     return event
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from detect_factory import LAPTOP, PHONE, WINDOWS, StandInAgent, login, score
+from detect_factory import LAPTOP, PHONE, WINDOWS, login, score
 
 from puptect_tui.detect.detector import Detector
 from puptect_tui.detect.rules.agent import VersionAges, malformed, scripted
+from puptect_tui.enrich.agent import Agent
 
 
 @pytest.mark.parametrize(
@@ -109,18 +110,18 @@ def _address(number: int) -> str:
     return f"198.51.{number // 200}.{number % 200 + 1}"
 
 
-def _stream_of_chrome(detector: Detector, major: str, count: int) -> None:
+def _stream_of_chrome(detector: Detector, major: int, count: int) -> None:
     for number in range(count):
         event = login(f"user{number}", _address(number), at=number)
-        event.agent = StandInAgent(LAPTOP, "Chrome", major, "Mac OS X", "10")
+        event.agent = _chrome(LAPTOP, major)
         score(detector, event)
 
 
 def test_a_browser_far_older_than_the_stream_is_outdated():
     detector = Detector()
-    _stream_of_chrome(detector, "120", 300)
+    _stream_of_chrome(detector, 120, 300)
     event = login("old", at=400)
-    event.agent = StandInAgent("x", "Chrome", "49", "Mac OS X", "10")
+    event.agent = _chrome("x", 49)
 
     verdict = score(detector, event)
 
@@ -130,10 +131,10 @@ def test_a_browser_far_older_than_the_stream_is_outdated():
 
 def test_a_version_common_in_the_stream_is_not_outdated():
     detector = Detector()
-    _stream_of_chrome(detector, "119", 150)
-    _stream_of_chrome(detector, "120", 150)
+    _stream_of_chrome(detector, 119, 150)
+    _stream_of_chrome(detector, 120, 150)
     event = login("usual", at=400)
-    event.agent = StandInAgent("x", "Chrome", "119", "Mac OS X", "10")
+    event.agent = _chrome("x", 119)
 
     assert score(detector, event).reasons == []
 
@@ -141,6 +142,11 @@ def test_a_version_common_in_the_stream_is_not_outdated():
 def test_versions_are_not_judged_before_the_family_is_known():
     ages = VersionAges(share=0.01, min_seen=200)
     for _ in range(199):
-        ages.judge(StandInAgent("new", "Chrome", "120"))
+        ages.judge(_chrome("new", 120))
 
-    assert ages.judge(StandInAgent("old", "Chrome", "49")) is None
+    assert ages.judge(_chrome("old", 49)) is None
+
+
+def _chrome(raw: str, major: int) -> Agent:
+    """Chrome of a given major version on a Mac, as ua-parser would read it."""
+    return Agent(raw, "Chrome", major, "Mac OS X", 10, "Mac", "desktop")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from detect_factory import LAPTOP, PHONE, WINDOWS, habits, login, score
 
 from puptect_tui.detect.detector import Detector
@@ -86,7 +88,7 @@ def test_a_first_device_name_says_none_was_known_before():
     detector = Detector()
     for number in range(5):
         event = login(at=number * 3600.0, agent=WINDOWS)
-        event.agent.device = None
+        event.agent = replace(event.agent, device=None)
         score(detector, event)
 
     verdict = score(detector, login(at=5 * 3600.0, agent=LAPTOP))

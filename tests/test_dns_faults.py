@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from puptect_tui.cli import main
-from puptect_tui.events import Event
 from puptect_tui.headless import HeadlessWriter
 from puptect_tui.settings import Settings
 from tests.dns_server import ATTACKERS, TXT, A, Query, Rbldnsd, StandInServer, reply
@@ -65,18 +64,6 @@ class Lines:
         return [json.loads(line) for line in text.splitlines()]
 
 
-class AnsweredWriter(HeadlessWriter):
-    """The headless writer, also counting events whose DNS answers are in."""
-
-    def __init__(self, settings: Settings, out: Lines) -> None:
-        super().__init__(settings, out)
-        self.answered_events = 0
-
-    def on_updated(self, event: Event) -> None:
-        self.answered_events += 1
-        super().on_updated(event)
-
-
 def run_cli(capsys, *argv: str) -> tuple[int, str, str, float]:
     started = time.monotonic()
     status = main(list(argv))
@@ -102,7 +89,7 @@ def test_server_killed_mid_run_then_restarted(own_blocklist_server: Rbldnsd, tmp
         dnsbl_timeout=TIMEOUT,
     )
     out = Lines()
-    writer = AnsweredWriter(settings, out)
+    writer = HeadlessWriter(settings, out)
     checker = writer.monitor.pipeline.dnsbl
     checker.probe_every = 0.05
     runner = threading.Thread(target=writer.run, daemon=True)
@@ -114,17 +101,17 @@ def test_server_killed_mid_run_then_restarted(own_blocklist_server: Rbldnsd, tmp
 
     try:
         append(1)
-        wait_until(lambda: writer.answered_events == 5)
+        wait_until(lambda: len(out.objects()) == 5)  # written once answered
 
         server.kill()
         append(11)
-        wait_until(lambda: writer.answered_events == 10)
+        wait_until(lambda: len(out.objects()) == 10)  # written once answered
         down = checker.health.server_down
 
         server.restart()
         wait_until(lambda: not checker.health.server_down)
         append(21)
-        wait_until(lambda: writer.answered_events == 15)
+        wait_until(lambda: len(out.objects()) == 15)  # written once answered
     finally:
         writer.monitor.stop()
         runner.join(timeout=10)

@@ -8,7 +8,7 @@ every window, so a replay at any speed gives the same verdicts.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from puptect_tui.detect import scoring
 from puptect_tui.detect.baselines import (
@@ -28,8 +28,8 @@ from puptect_tui.detect.wording import names, quoted
 if TYPE_CHECKING:
     from puptect_tui.events import Event
 
-_AGENT_CACHE_LIMIT = 20_000
-_LOWER_MOZILLA_USUAL = 0.5
+_AGENT_CACHE_LIMIT: Final = 20_000
+_LOWER_MOZILLA_USUAL: Final = 0.5
 """Above this share of lower-case ``mozilla/`` the source folds case itself."""
 
 
@@ -45,7 +45,7 @@ class Detector:
             settings.max_addresses, lambda: AddressActivity(settings)
         )
         self.shared_logins: Recent[tuple[str, str], Tally | tuple[str, float]] = Recent(
-            settings.max_addresses, tuple
+            settings.max_addresses, _never_made
         )
         """Users logged in per address and agent (many users): the one user and
         the time, or a window once there are more."""
@@ -87,7 +87,9 @@ class Detector:
         reasons: list[Reason] = []
         reputation = event.reputation
         if reputation is not None and (reputation.listings or reputation.local):
-            reasons.append(network.listed(reputation, settings))
+            listed = network.listed(reputation, settings)
+            if listed is not None:
+                reasons.append(listed)
         self._judge_agent(event, failed, reasons)
 
         place = event.place
@@ -407,7 +409,7 @@ class Detector:
         key = (ip, raw)
         items = self.shared_logins.items
         seen = items.get(key)
-        if seen is None or type(seen) is tuple:
+        if seen is None or isinstance(seen, tuple):
             if (
                 seen is None
                 or seen[0] == userid
@@ -476,3 +478,8 @@ class Detector:
         ):
             if value is not None:
                 seen.add(value)
+
+
+def _never_made() -> tuple[str, float]:
+    """``shared_logins`` entries are written whole, never made on a lookup."""
+    return ("", 0.0)

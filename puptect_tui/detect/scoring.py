@@ -8,14 +8,14 @@ stays explained reason by reason.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from puptect_tui.detect.verdict import Reason, Verdict
 
 if TYPE_CHECKING:
     from puptect_tui.detect.settings import DetectSettings
 
-KINDS = {
+KINDS: Final = {
     "auth": "attack pattern",
     "ip": "attack pattern",
     "agent": "agent",
@@ -25,9 +25,9 @@ KINDS = {
 }
 """Rule id prefix to the kind of evidence it is; kinds that agree add points."""
 
-STRONG = 25
+STRONG: Final = 25
 """A kind needs this many points before other kinds can agree with it."""
-SUPPORTING = 10
+SUPPORTING: Final = 10
 """A kind needs this many points to count as agreeing."""
 
 

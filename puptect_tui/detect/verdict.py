@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Final
 
 
 class Severity(IntEnum):
@@ -45,7 +46,7 @@ class Severity(IntEnum):
         return SEVERITY_LABELS[self]
 
 
-SEVERITY_LABELS = tuple(severity.name.lower() for severity in Severity)
+SEVERITY_LABELS: Final = tuple(severity.name.lower() for severity in Severity)
 """The words of the alert format, by severity; looked up once per written line."""
 
 
@@ -87,6 +88,6 @@ class Verdict:
         return [reason.rule for reason in self.reasons]
 
 
-NOTHING_FOUND = Verdict()
+NOTHING_FOUND: Final = Verdict()
 """The verdict of every login no rule spoke about, shared: most logins get it,
 and one object for all of them saves an allocation each. Never change it."""

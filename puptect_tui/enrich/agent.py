@@ -13,7 +13,7 @@ import logging
 import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 import ua_parser
 
@@ -23,14 +23,14 @@ CACHED_AGENTS = 8192
 """Distinct agents kept parsed; a login stream rarely shows more than a few
 thousand, so nearly every event is a cache hit."""
 
-PARSED_LENGTH = 1024
+PARSED_LENGTH: Final = 1024
 """Agents are parsed from their first this many characters: real ones are
 shorter, and a 64 KiB line must not cost a 64 KiB cache key."""
 
-UNKNOWN = "Other"
+UNKNOWN: Final = "Other"
 """ua-parser's family for what it did not recognise."""
 
-MOBILE_OS = frozenset(
+MOBILE_OS: Final = frozenset(
     {
         "Android",
         "iOS",
@@ -44,7 +44,7 @@ MOBILE_OS = frozenset(
         "webOS",
     }
 )
-DESKTOP_OS = frozenset(
+DESKTOP_OS: Final = frozenset(
     {
         "Windows",
         "Mac OS X",
@@ -61,8 +61,8 @@ DESKTOP_OS = frozenset(
         "Solaris",
     }
 )
-TABLET_DEVICES = frozenset({"iPad", "Kindle", "Kindle Fire", "Generic Tablet"})
-MOBILE_DEVICES = frozenset(
+TABLET_DEVICES: Final = frozenset({"iPad", "Kindle", "Kindle Fire", "Generic Tablet"})
+MOBILE_DEVICES: Final = frozenset(
     {"iPhone", "iPod", "Generic Smartphone", "Generic Feature Phone"}
 )
 
@@ -116,13 +116,12 @@ class Agent:
         }
 
 
-def parse_agent(raw: str) -> Agent:
-    """Parse one agent string; cached, and never raises."""
-    if not isinstance(raw, str):
-        raw = "" if raw is None else str(raw)
-    if len(raw) <= PARSED_LENGTH:
-        return _parse_cached(raw)
-    return replace(_parse_cached(raw[:PARSED_LENGTH]), raw=raw)
+def parse_agent(raw: object) -> Agent:
+    """Parse one agent string; cached, and never raises, whatever it is given."""
+    text = raw if isinstance(raw, str) else "" if raw is None else str(raw)
+    if len(text) <= PARSED_LENGTH:
+        return _parse_cached(text)
+    return replace(_parse_cached(text[:PARSED_LENGTH]), raw=text)
 
 
 @lru_cache(maxsize=CACHED_AGENTS)
@@ -133,18 +132,19 @@ def _parse_cached(raw: str) -> Agent:
         log.exception("ua-parser failed on %.80r; shown as unknown", raw)
         return Agent(raw, None, None, None, None, None, "unknown")
 
-    browser = _family(result.user_agent)
-    os = _family(result.os)
+    user_agent, system = result.user_agent, result.os
+    browser = _family(user_agent)
+    os = _family(system)
     device = _family(result.device)
     return Agent(
         raw=raw,
         browser=browser,
-        browser_major=_number(result.user_agent.major) if browser else None,
+        browser_major=_number(user_agent.major) if user_agent and browser else None,
         os=os,
-        os_major=_number(result.os.major) if os else None,
+        os_major=_number(system.major) if system and os else None,
         device=device,
         device_kind=device_kind(os, device, result.device),
-        os_version=_version(result.os) if os else None,
+        os_version=_version(system) if system and os else None,
     )
 
 

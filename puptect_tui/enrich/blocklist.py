@@ -166,7 +166,7 @@ def _parse_entry(entry: str) -> tuple[int, int, int] | None:
             start_text, _, end_text = entry.partition("-")
             start = ipaddress.ip_address(start_text.strip())
             end = ipaddress.ip_address(end_text.strip())
-            if start.version != end.version or end < start:
+            if start.version != end.version or int(end) < int(start):
                 return None
             return start.version, int(start), int(end)
 

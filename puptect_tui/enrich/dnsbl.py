@@ -350,10 +350,11 @@ class DnsblChecker:
                 log.exception("DNSBL answer for %s unreadable", name)
                 answer = ZoneAnswer(error=f"internal error: {error}")
 
-            if answer.listing is None:
+            nameserver = self._nameserver
+            if answer.listing is None or nameserver is None:
                 self._zone_done(address, provider.host, answer)
                 return
-            self._nameserver.ask(
+            nameserver.ask(
                 name,
                 "TXT",
                 lambda texts, why: self._with_txt(address, name, answer, texts, why),
@@ -370,15 +371,16 @@ class DnsblChecker:
         failure: str | None,
     ) -> None:
         """The listing with the operator's TXT text; kept without it on failure."""
-        assert answer.listing is not None
+        listing = answer.listing
+        assert listing is not None
         if failure is not None:
             log.info("no TXT for %s: %s", name, failure)
 
         texts = [_text(record.text) for record in records or ()]
         if texts:
-            listing = dataclasses.replace(answer.listing, txt=" ".join(texts))
+            listing = dataclasses.replace(listing, txt=" ".join(texts))
             answer = dataclasses.replace(answer, listing=listing)
-        self._zone_done(address, answer.listing.zone, answer)
+        self._zone_done(address, listing.zone, answer)
 
     def _zone_done(self, address: Address, zone: str, answer: ZoneAnswer) -> None:
         """Cache and count a zone's answer; hand it to every lookup waiting on it."""

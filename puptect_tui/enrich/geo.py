@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import iptocc
 import maxminddb
@@ -27,8 +28,8 @@ log = logging.getLogger(__name__)
 CACHED_PLACES = 65536
 """Distinct addresses kept looked up; a place is a few hundred bytes."""
 
-IPV4_BLOCK = 24
-IPV6_BLOCK = 48
+IPV4_BLOCK: Final = 24
+IPV6_BLOCK: Final = 48
 """The usual smallest routed prefixes: one site, one customer."""
 
 
@@ -121,7 +122,10 @@ class Geo:
         return Place(country or db_country, asn, network_name, block)
 
 
-_ADDRESS_TYPES = {4: ipaddress.IPv4Address, 6: ipaddress.IPv6Address}
+_ADDRESS_TYPES: Final[dict[int, Callable[[int], Address]]] = {
+    4: ipaddress.IPv4Address,
+    6: ipaddress.IPv6Address,
+}
 
 
 def address_block(address: Address) -> str:

@@ -309,6 +309,7 @@ class AlertsTable(ScrollView, can_focus=True):
 
     def _layout(self) -> tuple[Column, ...]:
         width = self.scrollable_content_region.width or 80
+        chosen: tuple[Column, ...]
         if width >= WIDE:
             chosen = WIDE_COLUMNS
         elif width >= TINY:

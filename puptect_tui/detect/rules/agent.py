@@ -11,12 +11,12 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from puptect_tui.enrich.agent import Agent
 
-SCRIPTED_TOKENS = (
+SCRIPTED_TOKENS: Final = (
     "python-requests",
     "python-urllib",
     "python-httpx",
@@ -56,9 +56,9 @@ SCRIPTED_TOKENS = (
 )
 """Lower-case pieces of agents that only automation clients send."""
 
-_MOZILLA = "mozilla"
-_CONTROL = frozenset(chr(code) for code in (*range(32), 127))
-_PRODUCT = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_MOZILLA: Final = "mozilla"
+_CONTROL: Final = frozenset(chr(code) for code in (*range(32), 127))
+_PRODUCT: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 """A product name as HTTP spells one: ASCII letters, digits and a few marks."""
 
 
@@ -178,9 +178,10 @@ class VersionAges:
         if self.total >= self.next_rebuild:
             self._rebuild()
 
-        verdict = self.verdicts.get(raw, _UNJUDGED)
-        if verdict is _UNJUDGED:
-            verdict = self.verdicts[raw] = self._judge(_versions(agent))
+        verdicts = self.verdicts
+        if raw in verdicts:
+            return verdicts[raw]
+        verdict = verdicts[raw] = self._judge(_versions(agent))
         return verdict
 
     def older_share(self, family: str, major: int) -> tuple[float, int] | None:
@@ -229,9 +230,6 @@ class VersionAges:
                 cumulative.append(running / total)
             self.tables[family] = (ordered, cumulative, ordered[-1])
         self.verdicts.clear()
-
-
-_UNJUDGED = object()
 
 
 def _versions(agent: Agent) -> tuple[tuple[str, int], ...]:

@@ -25,7 +25,7 @@ def _points(base: int, beyond: int, settings: DetectSettings) -> int:
 def agents_in(failed_with: Tally) -> str:
     """``agent 'MoZillA'`` or ``2 agents: 'MoZillA' 7, 'ChromeBrowser Agent' 6``."""
     if failed_with.distinct == 1:
-        return f"agent {quoted(next(iter(failed_with.counts)))}"
+        return f"agent {quoted(str(next(iter(failed_with.counts))))}"
     ranked = sorted(failed_with.counts.items(), key=lambda item: -item[1])[:3]
     listed = ", ".join(f"{quoted(str(agent), 24)} {count}" for agent, count in ranked)
     return f"{failed_with.distinct} agents: {listed}"
