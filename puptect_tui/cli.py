@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from puptect_tui import __version__
+from puptect_tui import __version__, build
 from puptect_tui.detect.verdict import Severity
 from puptect_tui.settings import Settings, SettingsError
 
@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         "source", nargs="?", metavar="SOURCE", help="a JSONL file, or - for stdin"
     )
     parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {__version__}"
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}, {build.describe()}",
     )
     parser.add_argument(
         "--config", metavar="FILE", help="a TOML file with the same settings"
@@ -228,6 +230,7 @@ def _command(argv: Sequence[str] | None) -> int:
 def _run(settings: Settings, verbosity: int) -> int:
     from puptect_tui.sources import check_source
 
+    assert settings.source is not None  # _command asked for one
     check_source(settings.source)
     if settings.headless:
         from puptect_tui.headless import run_headless

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from puptect_tui import build
 from tests.dns_server import RBLDNSD, TEST_DATASETS, Rbldnsd, SilentServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,18 @@ def _from_the_repository_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run every test from the repository root, as README's command does, so
     paths shown on screen (the header's source) are the same on every machine."""
     monkeypatch.chdir(ROOT)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse a stale build: Python would import the old compiled module."""
+    stale = build.stale_modules()
+    if stale:
+        names = ", ".join(str(path.relative_to(ROOT)) for path in stale)
+        pytest.exit(
+            f"changed since compiled: {names}. Rebuild with `pip install -e .`, "
+            "or delete the *.so files beside them to test the Python as written.",
+            returncode=4,
+        )
 
 
 def _require_rbldnsd() -> None:
