@@ -14,31 +14,31 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 
 
-def compiled_modules() -> list[Path]:
-    """Sources of this package that have a compiled extension beside them."""
-    return [source for source, _ in _builds()]
+def compiled_modules(package: Path = PACKAGE) -> list[Path]:
+    """Sources of the package that have a compiled extension beside them."""
+    return [source for source, _ in _builds(package)]
 
 
-def stale_modules() -> list[Path]:
+def stale_modules(package: Path = PACKAGE) -> list[Path]:
     """Sources changed since their extension was built."""
     return [
         source
-        for source, extension in _builds()
+        for source, extension in _builds(package)
         if source.stat().st_mtime > extension.stat().st_mtime
     ]
 
 
-def describe() -> str:
-    """``compiled with mypyc (19 modules)`` or ``pure Python``."""
-    compiled = compiled_modules()
+def describe(package: Path = PACKAGE) -> str:
+    """``compiled with mypyc (20 modules)`` or ``pure Python``."""
+    compiled = compiled_modules(package)
     if not compiled:
         return "pure Python"
     return f"compiled with mypyc ({len(compiled)} modules)"
 
 
-def _builds() -> list[tuple[Path, Path]]:
+def _builds(package: Path) -> list[tuple[Path, Path]]:
     found = []
-    for source in sorted(PACKAGE.rglob("*.py")):
+    for source in sorted(package.rglob("*.py")):
         for suffix in EXTENSION_SUFFIXES:
             extension = source.with_name(source.stem + suffix)
             if extension.exists():
