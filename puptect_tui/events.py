@@ -18,7 +18,13 @@ import msgspec
 
 from puptect_tui.addresses import address_text, read_address
 from puptect_tui.detect.verdict import NOTHING_FOUND, SEVERITY_LABELS, Verdict
-from puptect_tui.wire import Wire, any_decoder, wire_decoder
+from puptect_tui.wire import (
+    OmittingDefaults,
+    Untracked,
+    Wire,
+    any_decoder,
+    wire_decoder,
+)
 
 if TYPE_CHECKING:
     from puptect_tui.enrich.agent import Agent
@@ -55,7 +61,7 @@ def _plain(enrichment: Any) -> Any:
     return enrichment.as_json()
 
 
-class Event(msgspec.Struct, gc=False):
+class Event(Untracked):
     """One login, with what enrichment and detection add to it later.
 
     A msgspec struct builds in a fraction of a dataclass's time, and out of
@@ -134,7 +140,7 @@ class Event(msgspec.Struct, gc=False):
         )
 
 
-class Alert(msgspec.Struct, omit_defaults=True):
+class Alert(OmittingDefaults):
     """The fields of one JSONL alert line, in their order.
 
     A struct encodes in half the time of the same dict; enrichment an event
@@ -185,7 +191,7 @@ class Rejected:
     """The start of the line, escaped, so the analyst can find and fix it."""
 
 
-class Line(msgspec.Struct, gc=False):
+class Line(Untracked):
     """One line as a source read it; ``oversized`` lines carry only their start.
 
     Built for every line read, so a msgspec struct: a third of a dataclass's cost.

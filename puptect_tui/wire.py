@@ -1,13 +1,26 @@
-"""The fields a login line may use, as msgspec decodes them.
+"""What compiled modules cannot declare for themselves, as plain Python.
 
-Kept apart from :mod:`puptect_tui.events`, which is compiled: a struct field
-whose JSON name differs from its Python name (``@timestamp``) is declared with
-``msgspec.field``, which compiled code cannot assign to a typed attribute.
+:mod:`puptect_tui.events` is compiled with mypyc, which builds its classes
+without their class keywords: ``class Event(msgspec.Struct, gc=False)`` there
+would quietly become a struct the garbage collector tracks, and the alert line
+would write ``null`` for absent enrichment instead of leaving it out. Struct
+options are inherited, so the bases here carry them. The line decoder lives
+here too: its ``@timestamp`` field is declared with ``msgspec.field``, which
+compiled code cannot hold in a typed attribute.
 """
 
 from __future__ import annotations
 
 import msgspec
+
+
+class Untracked(msgspec.Struct, gc=False):
+    """Base of structs made for every line, which never refer back to
+    themselves: a million of them cost the garbage collector nothing."""
+
+
+class OmittingDefaults(msgspec.Struct, omit_defaults=True):
+    """Base of the alert line: a field left at its default is not written."""
 
 
 class Wire(msgspec.Struct):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
+import msgspec
 import pytest
 
+from puptect_tui.enrich.agent import parse_agent
 from puptect_tui.events import (
     _ESCAPES,
     MAX_LINE_BYTES,
@@ -186,6 +189,26 @@ def test_alert_json_has_the_fixed_fields():
     for key in ("userid", "ip", "status_code", "useragent", "severity", "score"):
         assert key in record
     assert record["reasons"] == []
+
+
+def test_an_alert_leaves_out_the_enrichment_its_event_lacks():
+    """The JSONL format writes no ``null`` for an enricher that did not run."""
+    event = parse(login(ts=0))
+
+    written = json.loads(msgspec.json.encode(event.alert()))
+
+    assert not {"reputation", "agent", "place"} & set(written)
+    assert written["status_code"] is None  # a fixed field is written even if null
+    event.agent = parse_agent("Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0")
+    assert json.loads(msgspec.json.encode(event.alert()))["agent"]["browser"]
+
+
+def test_events_and_lines_stay_out_of_the_cycle_collector():
+    """A million kept events would make every full collection walk them all."""
+    event = parse(login(ts=0))
+
+    assert not gc.is_tracked(event)
+    assert not gc.is_tracked(Line(1, b"{}", READ_AT))
 
 
 def test_escape_control_makes_terminal_tricks_visible():
