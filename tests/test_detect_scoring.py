@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from detect_factory import PHONE, START, habits, login, score
 
+from puptect_tui.detect import scoring
 from puptect_tui.detect.detector import Detector
 from puptect_tui.detect.settings import DetectSettings
-from puptect_tui.detect.verdict import Severity
+from puptect_tui.detect.verdict import Reason, Severity
 from puptect_tui.events import Event, EventParser, Line
 
 SEED = Path(__file__).parent.parent / "data" / "logins.jsonl"
@@ -113,6 +114,30 @@ def test_a_user_risk_view_shows_score_reasons_and_recent_logins():
     assert risk.failures == 5
     assert risk.addresses[0] == ("203.0.0.7", 1)
     assert detector.user_risk("nobody") is None
+
+
+def test_the_risk_view_keeps_the_latest_logins_oldest_first():
+    detector = Detector(DetectSettings(recent_logins=3))
+    for number in range(7):
+        score(detector, login("henry", at=number * 60.0))
+
+    recent = detector.user_risk("henry").recent
+
+    assert [event.time - START for event in recent] == [240.0, 300.0, 360.0]
+
+
+def test_verdicts_that_say_the_same_thing_share_one_reason():
+    """The UI keeps tens of thousands of alerts; a repeated sentence is kept once."""
+    settings = DetectSettings()
+
+    def new_mac() -> list[Reason]:
+        return [Reason("user.new_device", "first login with device Mac", 15)]
+
+    first = scoring.verdict(new_mac(), settings)
+    again = scoring.verdict(new_mac(), settings)
+
+    assert first.reasons == again.reasons
+    assert first.reasons[0] is again.reasons[0]
 
 
 def test_state_stays_bounded_over_many_users():

@@ -6,7 +6,6 @@ failed attempts never make their own device or network look familiar.
 
 from __future__ import annotations
 
-from collections import deque
 from typing import TYPE_CHECKING, NamedTuple
 
 from puptect_tui.detect.windows import Buckets, Seen, Tally
@@ -85,7 +84,9 @@ class UserBaseline:
         self.last_alert: Alerted | None = None
         """Where the user's latest high or critical login came from."""
 
-        self.recent: deque[Event] = deque(maxlen=settings.recent_logins)
+        self.recent: list[Event] = []
+        """The latest ``recent_logins`` logins, oldest first. A list, not a
+        bounded deque: an empty deque takes 760 bytes, and there is one per user."""
         self.reasons: dict[str, tuple[float, Reason]] = {}
         """The latest reason of each rule for this user, with its event time."""
 

@@ -110,7 +110,11 @@ class Detector:
         else:
             self._judge_success(event, user, block, country, oddities, reasons)
 
-        user.recent.append(event)
+        if settings.recent_logins:
+            recent = user.recent
+            recent.append(event)
+            if len(recent) > settings.recent_logins:
+                del recent[0]
         if not reasons:
             if not failed:
                 self._learn(user, event, block, asn, country, usual)
