@@ -465,7 +465,7 @@ def parse_time(value: str | int | float) -> float:
 
 
 _hour_starts: Final[dict[str, tuple[int, bool]]] = {}
-"""Epoch seconds of ``YYYY-MM-DDTHH`` prefixes already read, and whether the
+"""Epoch milliseconds of ``YYYY-MM-DDTHH`` prefixes already read, and whether the
 prefix is written as :attr:`Event.timestamp` writes it."""
 _KNOWN_HOURS_MAX: Final = 65536
 
@@ -482,8 +482,12 @@ def _iso_time(text: str) -> float:
 
     ``datetime.fromisoformat`` costs microseconds per line; a stream repeats
     its hours, so the hour is read once and minutes, seconds and milliseconds
-    are added as whole microseconds, which gives the same float as the full
+    are added as whole milliseconds, which gives the same float as the full
     parse. Anything else goes the full way.
+
+    The sum stays an integer below 2**53 until the one division: compiled,
+    that is machine arithmetic, where a product of the epoch second by a
+    million would overflow into Python's big integers.
     """
     if (
         len(text) == 24
@@ -492,7 +496,6 @@ def _iso_time(text: str) -> float:
         and text[13] == ":"
         and text[7] == "-"
         and text[4] == "-"
-        and text.isascii()
     ):
         within = _SECONDS_INTO_HOUR.get(text[14:19])
         millis = _MILLIS_OF.get(text[20:23])
@@ -501,9 +504,8 @@ def _iso_time(text: str) -> float:
             if hour is None:
                 hour = _hour_start(text[:13])
             if hour is not None:
-                start, as_written = hour
-                start += within
-                time = (start * 1_000_000 + millis * 1000) / 1_000_000
+                start_millis, as_written = hour
+                time = (start_millis + within * 1000 + millis) / 1000
                 if as_written:
                     _remember_text(time, text)
                 return time
@@ -517,9 +519,11 @@ def _remember_text(time: float, text: str) -> None:
 
 
 def _hour_start(prefix: str) -> tuple[int, bool] | None:
-    """Epoch seconds of an hour and whether the prefix is written the way the
-    alert format writes it (a ``T``, a four-digit year); None when the full
-    parse should judge it."""
+    """Epoch milliseconds of an hour and whether the prefix is written the way
+    the alert format writes it (a ``T``, a four-digit year); None when the full
+    parse should judge it, as for digits other than ASCII ones."""
+    if not prefix.isascii():
+        return None
     try:
         moment = datetime.fromisoformat(prefix)
     except ValueError:
@@ -529,7 +533,8 @@ def _hour_start(prefix: str) -> tuple[int, bool] | None:
     start = int(moment.replace(tzinfo=UTC).timestamp())
     if len(_hour_starts) >= _KNOWN_HOURS_MAX:
         _hour_starts.clear()
-    hour = _hour_starts[prefix] = (start, _iso_hour(start // 3600) == prefix + ":")
+    written = _iso_hour(start // 3600) == prefix + ":"
+    hour = _hour_starts[prefix] = (start * 1000, written)
     return hour
 
 

@@ -116,10 +116,13 @@ class HeadlessWriter:
     def _write_as_read(self, stream: Iterator[Event | Rejected]) -> None:
         """Without DNS lookups every verdict is final when it is made, and no
         other thread writes: each event goes out as it comes, unqueued."""
-        emit = self._emit
+        jsonl = self._emit == self._emit_jsonl
         for item in stream:
             if type(item) is Event:
-                emit(item)
+                if jsonl:
+                    self._emit_jsonl(item)  # a direct call, when compiled
+                else:
+                    self._emit_text(item)
 
     def _write_when_answered(self, stream: Iterator[Event | Rejected]) -> None:
         """Queue events whose DNS answers are out; write in source order."""
