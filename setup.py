@@ -17,6 +17,7 @@ COMPILED = [
     "puptect_tui/events.py",
     "puptect_tui/pipeline.py",
     "puptect_tui/monitor.py",
+    "puptect_tui/sources.py",
     "puptect_tui/headless.py",
     "puptect_tui/enrich/agent.py",
     "puptect_tui/enrich/geo.py",

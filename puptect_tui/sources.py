@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from puptect_tui.events import MAX_LINE_BYTES, Line
+from puptect_tui.wire import SourceError
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +43,6 @@ _TAIL_BYTES = 64
 """Bytes remembered before our position, to notice a file rewritten in place."""
 
 Clock = Callable[[], float]
-
-
-class SourceError(OSError):
-    """The source cannot be read at all; the message is one line for the CLI.
-
-    An :class:`OSError`, so a caller that already reports operating system
-    errors in one line reports this one too.
-    """
 
 
 def check_source(source: str | Path) -> None:

@@ -6,7 +6,8 @@ would quietly become a struct the garbage collector tracks, and the alert line
 would write ``null`` for absent enrichment instead of leaving it out. Struct
 options are inherited, so the bases here carry them. The line decoder lives
 here too: its ``@timestamp`` field is declared with ``msgspec.field``, which
-compiled code cannot hold in a typed attribute.
+compiled code cannot hold in a typed attribute; and so does the sources'
+error, an ``OSError`` subclass, which mypyc cannot compile.
 """
 
 from __future__ import annotations
@@ -51,3 +52,11 @@ class Wire(msgspec.Struct):
 wire_decoder = msgspec.json.Decoder(Wire)
 any_decoder = msgspec.json.Decoder()
 """For lines read through a ``--field-map``, whose fields may be anywhere."""
+
+
+class SourceError(OSError):
+    """The source cannot be read at all; the message is one line for the CLI.
+
+    An :class:`OSError`, so a caller that already reports operating system
+    errors in one line reports this one too.
+    """
