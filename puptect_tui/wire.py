@@ -1,7 +1,7 @@
 """What compiled modules cannot declare for themselves, as plain Python.
 
 :mod:`puptect_tui.events` is compiled with mypyc, which builds its classes
-without their class keywords: ``class Event(msgspec.Struct, gc=False)`` there
+without their class keywords: ``class Line(msgspec.Struct, gc=False)`` there
 would quietly become a struct the garbage collector tracks, and the alert line
 would write ``null`` for absent enrichment instead of leaving it out. Struct
 options are inherited, so the bases here carry them. The line decoder lives

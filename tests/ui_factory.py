@@ -7,9 +7,9 @@ import functools
 import os
 import threading
 from pathlib import Path
-from types import SimpleNamespace
 
 from puptect_tui.detect.verdict import Reason, Severity, Verdict
+from puptect_tui.enrich.geo import Place
 from puptect_tui.enrich.reputation import Reputation
 from puptect_tui.events import Event, parse_address
 from puptect_tui.messages import Mailbox
@@ -51,7 +51,7 @@ def make_event(
         status_code=status_code,
         success=success,
         reputation=reputation or Reputation(skipped="dnsbl off"),
-        place=SimpleNamespace(country=country, asn=None, network_name=None, block=""),
+        place=Place(country, None, None, ""),
         verdict=Verdict.from_reasons([Reason(*reason) for reason in reasons]),
     )
 
