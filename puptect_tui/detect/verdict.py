@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Final
+from typing import Final, NamedTuple
 
 
 class Severity(IntEnum):
@@ -50,9 +50,13 @@ SEVERITY_LABELS: Final = tuple(severity.name.lower() for severity in Severity)
 """The words of the alert format, by severity; looked up once per written line."""
 
 
-@dataclass(slots=True, frozen=True)
-class Reason:
-    """One rule's finding, in a sentence with the numbers behind it."""
+class Reason(NamedTuple):
+    """One rule's finding, in a sentence with the numbers behind it.
+
+    A named tuple: immutable, so one can be shared by many verdicts, and
+    made as one tuple, where a frozen dataclass's generated ``__init__`` sets
+    each field through ``object.__setattr__`` (at over twice the cost).
+    """
 
     rule: str
     detail: str
