@@ -12,10 +12,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import iptocc
 import maxminddb
@@ -37,9 +36,12 @@ class GeoError(ValueError):
     """An ASN database that cannot be opened; the message names the file."""
 
 
-@dataclass(slots=True, frozen=True)
-class Place:
-    """Country, network and address block of one address."""
+class Place(NamedTuple):
+    """Country, network and address block of one address.
+
+    A named tuple, as :class:`~puptect_tui.detect.verdict.Reason` is: one is
+    made for every new address, and a frozen dataclass costs twice as much.
+    """
 
     country: str | None
     """ISO 3166 alpha-2 code; None when unknown or not a public address."""
