@@ -9,6 +9,8 @@ about two thirds of the speed).
 """
 
 import os
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
 
 from setuptools import setup
 
@@ -25,7 +27,21 @@ COMPILED = [
 ]
 
 
+def forget_earlier_builds() -> None:
+    """Delete extensions an editable install left beside the sources.
+
+    Python imports an extension before its ``.py``: one left from an earlier
+    build, of a module since dropped from the list or of a branch since left,
+    would run in place of the source.
+    """
+    package = Path(__file__).resolve().parent / "puptect_tui"
+    for suffix in EXTENSION_SUFFIXES:
+        for extension in package.rglob(f"*{suffix}"):
+            extension.unlink()
+
+
 def compiled_modules() -> list:
+    forget_earlier_builds()
     if os.environ.get("PUPTECT_PURE_PYTHON"):
         return []
     from mypyc.build import mypycify
