@@ -20,7 +20,7 @@ from typing import Any, Final, TextIO
 import msgspec
 
 from puptect_tui.enrich.reputation import Reputation
-from puptect_tui.events import Event, Rejected, escape_control
+from puptect_tui.events import EnrichmentJson, Event, Rejected, escape_control
 from puptect_tui.monitor import Monitor, Summary
 from puptect_tui.pipeline import UNCHECKED
 from puptect_tui.progress import shown_on_terminal
@@ -225,7 +225,7 @@ def _without_risk_view(settings: Settings) -> Settings:
     return settings.merged({"detect": detect})
 
 
-class _Encoded:
+class _Encoded(EnrichmentJson):
     """JSON already encoded for the enrichment many events share.
 
     Agents and places are frozen and cached by their enrichers, so one object
@@ -237,7 +237,7 @@ class _Encoded:
     def __init__(self) -> None:
         self._known: dict[int, tuple[object, msgspec.Raw]] = {}
 
-    def __call__(self, part: Any) -> Any:
+    def of(self, part: Any) -> Any:
         known = self._known.get(id(part))
         if known is not None and known[0] is part:
             return known[1]
