@@ -55,7 +55,7 @@ class HeadlessWriter:
         self._encoded = _Encoded()
         self._all_events = settings.all_events
         self._min_severity = settings.min_severity
-        self._emit = self._emit_jsonl if settings.format == "jsonl" else self._emit_text
+        self._jsonl = settings.format == "jsonl"
         self._lines = bytearray()
         """JSON lines encoded but not yet written, up to :data:`WRITE_BYTES`."""
         self._binary = getattr(out, "buffer", None)
@@ -116,13 +116,9 @@ class HeadlessWriter:
     def _write_as_read(self, stream: Iterator[Event | Rejected]) -> None:
         """Without DNS lookups every verdict is final when it is made, and no
         other thread writes: each event goes out as it comes, unqueued."""
-        jsonl = self._emit == self._emit_jsonl
         for item in stream:
             if type(item) is Event:
-                if jsonl:
-                    self._emit_jsonl(item)  # a direct call, when compiled
-                else:
-                    self._emit_text(item)
+                self._emit(item)
 
     def _write_when_answered(self, stream: Iterator[Event | Rejected]) -> None:
         """Queue events whose DNS answers are out; write in source order."""
@@ -183,6 +179,17 @@ class HeadlessWriter:
             reputation.pending = False
             reputation.errors["dnsbl"] = "no answer from the lookup thread"
         return True
+
+    def _emit(self, event: Event) -> None:
+        """Write one event in the chosen format.
+
+        A method that asks, not a bound method chosen once: compiled, the
+        calls are then direct ones.
+        """
+        if self._jsonl:
+            self._emit_jsonl(event)
+        else:
+            self._emit_text(event)
 
     def _emit_jsonl(self, event: Event) -> None:
         """One JSON line; this format prints no statistics, so none are kept."""
