@@ -115,12 +115,12 @@ def test_a_parser_failure_is_unknown_not_a_crash(monkeypatch):
         def parse(self, raw: str):
             raise RuntimeError("boom")
 
-    monkeypatch.setattr(agent_module, "_parser", BrokenParser)
-    agent_module._parse_cached.cache_clear()
+    monkeypatch.setattr(agent_module, "_resolver", BrokenParser())
+    agent_module._parsed.clear()
     try:
         agent = parse_agent("Mozilla/5.0 (broken-parser probe)")
     finally:
-        agent_module._parse_cached.cache_clear()
+        agent_module._parsed.clear()
 
     assert agent == Agent(
         "Mozilla/5.0 (broken-parser probe)", None, None, None, None, None, "unknown"

@@ -12,14 +12,13 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any, Final
 
 import ua_parser
 
 log = logging.getLogger(__name__)
 
-CACHED_AGENTS = 8192
+CACHED_AGENTS: Final = 8192
 """Distinct agents kept parsed; a login stream rarely shows more than a few
 thousand, so nearly every event is a cache hit."""
 
@@ -120,12 +119,27 @@ def parse_agent(raw: object) -> Agent:
     """Parse one agent string; cached, and never raises, whatever it is given."""
     text = raw if isinstance(raw, str) else "" if raw is None else str(raw)
     if len(text) <= PARSED_LENGTH:
-        return _parse_cached(text)
-    return replace(_parse_cached(text[:PARSED_LENGTH]), raw=text)
+        return _known_or_parsed(text)
+    return replace(_known_or_parsed(text[:PARSED_LENGTH]), raw=text)
 
 
-@lru_cache(maxsize=CACHED_AGENTS)
-def _parse_cached(raw: str) -> Agent:
+_parsed: Final[dict[str, Agent]] = {}
+"""Agents parsed lately, by their text. A plain dictionary, emptied when full,
+rather than ``lru_cache``: every event looks here, and the compiled build
+steps into a dictionary directly but calls ``lru_cache`` through Python."""
+
+
+def _known_or_parsed(raw: str) -> Agent:
+    known = _parsed.get(raw)
+    if known is None:
+        known = _parse(raw)
+        if len(_parsed) >= CACHED_AGENTS:
+            _parsed.clear()
+        _parsed[raw] = known
+    return known
+
+
+def _parse(raw: str) -> Agent:
     try:
         result = _parser().parse(raw)
     except Exception:  # a parser bug must not take the stream down with it
