@@ -124,12 +124,11 @@ class HeadlessWriter:
         """Queue events whose DNS answers are out; write in source order."""
         for item in stream:
             with self._writing:
-                if type(item) is not Event:
-                    self._write_ready(block=len(self.waiting) > MAX_WAITING)
-                elif not self.waiting and not _pending(item):
+                if type(item) is Event and not self.waiting and not _pending(item):
                     self._emit(item)  # nothing to wait for or before it
                 else:
-                    self.waiting.append(item)
+                    if type(item) is Event:
+                        self.waiting.append(item)
                     self._write_ready(block=len(self.waiting) > MAX_WAITING)
 
     def _write_lines(self) -> None:

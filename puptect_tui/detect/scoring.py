@@ -30,8 +30,8 @@ STRONG: Final = 25
 SUPPORTING: Final = 10
 """A kind needs this many points to count as agreeing."""
 
-_known_reasons: Final[dict[str, Reason]] = {}
-"""One copy of each reason lately given, by its sentence."""
+_known_reasons: Final[dict[Reason, Reason]] = {}
+"""One copy of each reason lately given, word for word."""
 _KNOWN_REASONS_MAX: Final = 16384
 
 
@@ -70,18 +70,12 @@ def _shared(reason: Reason) -> Reason:
     automation client, the same kinds agreeing, the same failure new to the
     same user). The UI keeps tens of thousands of alerts, and each reason is
     a sentence: sharing them saved 11 MB per 18,000 alerts. Reasons are
-    frozen, so a shared one cannot change under another event. They are
-    looked up by their sentence: hashing the whole dataclass would run its
-    generated Python ``__hash__`` for every reason.
+    named tuples, so a shared one cannot change under another event.
     """
-    known = _known_reasons.get(reason.detail)
-    if (
-        known is not None
-        and known.rule == reason.rule
-        and known.points == reason.points
-    ):
+    known = _known_reasons.get(reason)
+    if known is not None:
         return known
     if len(_known_reasons) >= _KNOWN_REASONS_MAX:
         _known_reasons.clear()
-    _known_reasons[reason.detail] = reason
+    _known_reasons[reason] = reason
     return reason
